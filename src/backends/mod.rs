@@ -1,0 +1,98 @@
+//! Inference backends, compiled in through cargo features (Decision 10:
+//! nothing is loaded from separate backend files).
+//!
+//! This issue links the backends and reports their versions; running models
+//! comes with the model commands.
+
+#[cfg(feature = "onnx")]
+pub mod onnx;
+#[cfg(feature = "torch")]
+pub mod torch;
+
+/// The backend names RedisAI knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Tf,
+    Tflite,
+    Torch,
+    Onnx,
+}
+
+impl BackendKind {
+    /// Parses `TF|TFLITE|TORCH|ONNX`, case-insensitively.
+    pub fn parse(name: &[u8]) -> Option<BackendKind> {
+        [
+            BackendKind::Tf,
+            BackendKind::Tflite,
+            BackendKind::Torch,
+            BackendKind::Onnx,
+        ]
+        .into_iter()
+        .find(|k| k.name().as_bytes().eq_ignore_ascii_case(name))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendKind::Tf => "TF",
+            BackendKind::Tflite => "TFLITE",
+            BackendKind::Torch => "TORCH",
+            BackendKind::Onnx => "ONNX",
+        }
+    }
+
+    /// Whether this build contains the backend.
+    pub fn compiled_in(self) -> bool {
+        match self {
+            BackendKind::Torch => cfg!(feature = "torch"),
+            BackendKind::Onnx => cfg!(feature = "onnx"),
+            BackendKind::Tf | BackendKind::Tflite => false,
+        }
+    }
+}
+
+/// The libtorch version this build links, if torch is compiled in.
+pub fn torch_version() -> Option<&'static str> {
+    #[cfg(feature = "torch")]
+    return Some(torch::VERSION);
+    #[cfg(not(feature = "torch"))]
+    None
+}
+
+/// The loaded ONNX Runtime version, if ONNX is compiled in and its library
+/// was found.
+pub fn onnx_version() -> Option<String> {
+    #[cfg(feature = "onnx")]
+    return onnx::version();
+    #[cfg(not(feature = "onnx"))]
+    None
+}
+
+/// Makes sure a compiled-in backend is usable, loading ONNX Runtime from
+/// `library` (or the default places) if it is not loaded yet.
+pub fn ensure_loaded(kind: BackendKind, library: Option<&str>) -> Result<(), String> {
+    match kind {
+        #[cfg(feature = "torch")]
+        BackendKind::Torch => Ok(()),
+        #[cfg(feature = "onnx")]
+        BackendKind::Onnx => onnx::load(library).map(|_| ()),
+        _ => {
+            let _ = library;
+            Err(format!("the {} backend is not compiled into this build", kind.name()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_names() {
+        assert_eq!(BackendKind::parse(b"torch"), Some(BackendKind::Torch));
+        assert_eq!(BackendKind::parse(b"TFLite"), Some(BackendKind::Tflite));
+        assert_eq!(BackendKind::parse(b"PYTORCH"), None);
+        assert!(!BackendKind::Tf.compiled_in());
+        assert_eq!(BackendKind::Torch.compiled_in(), cfg!(feature = "torch"));
+        assert_eq!(torch_version().is_some(), cfg!(feature = "torch"));
+    }
+}

@@ -1,0 +1,105 @@
+//! ONNX Runtime through `ort`, with the library opened at run time
+//! (`load-dynamic`). The module finds it by itself, in this order:
+//! the `ONNX <path>` module argument, `ORT_DYLIB_PATH`, `lib/` next to the
+//! module (the `scripts/package` layout), and the wheel it was built against.
+
+use std::ffi::{CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+
+/// The version of the loaded library, once loaded.
+static LOADED: Mutex<Option<String>> = Mutex::new(None);
+
+/// The loaded ONNX Runtime version.
+pub fn version() -> Option<String> {
+    LOADED.lock().unwrap_or_else(PoisonError::into_inner).clone()
+}
+
+/// Where to look for the library, best first.
+fn candidates(explicit: Option<&str>) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    out.extend(explicit.map(PathBuf::from));
+    out.extend(std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from));
+    if let Some(dir) = crate::ffi::module_path::module_dir() {
+        if let Ok(entries) = std::fs::read_dir(dir.join("lib")) {
+            let mut libs: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("libonnxruntime.so."))
+                })
+                .collect();
+            libs.sort();
+            out.extend(libs);
+        }
+    }
+    let built = env!("REDISAI_ORT_DYLIB");
+    if !built.is_empty() {
+        out.push(PathBuf::from(built));
+    }
+    out
+}
+
+/// Loads ONNX Runtime if it is not loaded yet; returns its version.
+pub fn load(explicit: Option<&str>) -> Result<String, String> {
+    let mut loaded = LOADED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(v) = loaded.as_ref() {
+        return Ok(v.clone());
+    }
+    let mut errors = Vec::new();
+    for path in candidates(explicit) {
+        if !path.exists() {
+            errors.push(format!("{}: not found", path.display()));
+            continue;
+        }
+        let attempt = catch_unwind(AssertUnwindSafe(|| ort::init_from(&path).map(|_| ())));
+        match attempt {
+            Ok(Ok(())) => {
+                let v = library_version(&path).unwrap_or_else(|| "unknown".to_string());
+                *loaded = Some(v.clone());
+                return Ok(v);
+            }
+            Ok(Err(e)) => errors.push(format!("{}: {e}", path.display())),
+            Err(_) => errors.push(format!("{}: panicked while loading", path.display())),
+        }
+    }
+    if errors.is_empty() {
+        errors.push("no candidate path (set ORT_DYLIB_PATH)".to_string());
+    }
+    Err(format!("ONNX Runtime not loaded: {}", errors.join("; ")))
+}
+
+/// Asks the library itself (`OrtGetApiBase()->GetVersionString()`).
+fn library_version(path: &std::path::Path) -> Option<String> {
+    let cpath = CString::new(path.to_string_lossy().as_bytes()).ok()?;
+    // SAFETY: RTLD_NOLOAD only returns a handle to a library that `ort`
+    // already loaded; the handle is closed below.
+    let handle = unsafe { libc::dlopen(cpath.as_ptr(), libc::RTLD_NOW | libc::RTLD_NOLOAD) };
+    if handle.is_null() {
+        return None;
+    }
+    // SAFETY: the symbol is ONNX Runtime's documented C entry point, with
+    // the signature of `ort::sys::OrtGetApiBase`; its API base is static, and
+    // GetVersionString returns a static NUL-terminated string.
+    let version = unsafe {
+        let sym = libc::dlsym(handle, c"OrtGetApiBase".as_ptr());
+        let v = if sym.is_null() {
+            None
+        } else {
+            let get: unsafe extern "C" fn() -> *const ort::sys::OrtApiBase = std::mem::transmute(sym);
+            let base = get();
+            if base.is_null() {
+                None
+            } else {
+                let s = ((*base).GetVersionString)();
+                (!s.is_null()).then(|| CStr::from_ptr(s).to_string_lossy().into_owned())
+            }
+        };
+        libc::dlclose(handle);
+        v
+    };
+    version
+}

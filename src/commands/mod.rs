@@ -1,0 +1,27 @@
+//! Command handlers: thin adapters that parse, call the domain and reply.
+//! The command table itself is in `lib.rs`.
+
+pub mod config;
+pub mod tensor;
+
+use redis_module::{Context, ContextFlags, RedisString};
+
+use crate::error::{Error, Result};
+
+pub const ERR_IN_TRANSACTION: &str =
+    "Cannot run RedisAI command within a transaction or a LUA script";
+
+/// Blocking commands (model, script and DAG execution) cannot block inside
+/// MULTI/EXEC or a script; RedisAI refuses them there, and so do we.
+pub fn refuse_in_transaction(ctx: &Context) -> Result<()> {
+    let flags = ctx.get_flags();
+    if flags.contains(ContextFlags::MULTI) || flags.contains(ContextFlags::LUA) {
+        return Err(Error::err(ERR_IN_TRANSACTION));
+    }
+    Ok(())
+}
+
+/// The argument bytes, for the Redis-free parsers.
+pub fn bytes(args: &[RedisString]) -> Vec<&[u8]> {
+    args.iter().map(|a| a.as_slice()).collect()
+}

@@ -1,0 +1,132 @@
+//! Module configuration: load-time arguments (`loadmodule … KEY VALUE …`)
+//! and the settings AI.CONFIG changes at run time. Redis-free.
+
+use std::sync::{PoisonError, RwLock};
+
+use crate::backends::BackendKind;
+use crate::tensor::parse_i64;
+
+/// RedisAI's default MODEL_CHUNK_SIZE: 511 MiB.
+pub const DEFAULT_MODEL_CHUNK_SIZE: i64 = 511 * 1024 * 1024;
+
+/// Every setting. Load-time-only values never change after `OnLoad`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub backends_path: String,
+    pub threads_per_queue: i64,
+    pub inter_op_parallelism: i64,
+    pub intra_op_parallelism: i64,
+    pub model_chunk_size: i64,
+    pub model_execution_timeout: i64,
+    pub backend_memory_limit: i64,
+    /// An ONNX Runtime library named by the `ONNX` argument, if any.
+    pub onnx_library: Option<String>,
+}
+
+impl Config {
+    pub const fn new() -> Self {
+        Config {
+            backends_path: String::new(),
+            threads_per_queue: 1,
+            inter_op_parallelism: 0,
+            intra_op_parallelism: 0,
+            model_chunk_size: DEFAULT_MODEL_CHUNK_SIZE,
+            model_execution_timeout: 5000,
+            backend_memory_limit: 0,
+            onnx_library: None,
+        }
+    }
+
+    /// A path relative to BACKENDSPATH, or an absolute one as is.
+    pub fn resolve(&self, path: &str) -> String {
+        if path.starts_with('/') || self.backends_path.is_empty() {
+            path.to_string()
+        } else {
+            format!("{}/{}", self.backends_path.trim_end_matches('/'), path)
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
+}
+
+static CONFIG: RwLock<Config> = RwLock::new(Config::new());
+
+/// A copy of the current configuration.
+pub fn get() -> Config {
+    CONFIG.read().unwrap_or_else(PoisonError::into_inner).clone()
+}
+
+/// Changes the current configuration.
+pub fn update(f: impl FnOnce(&mut Config)) {
+    f(&mut CONFIG.write().unwrap_or_else(PoisonError::into_inner));
+}
+
+/// A positive integer, as the numeric settings require.
+pub fn parse_positive(v: &[u8]) -> Option<i64> {
+    parse_i64(v).filter(|&n| n > 0)
+}
+
+/// Applies the module arguments to `base`. Returns the new configuration
+/// and the log lines to write, or the log line explaining the failure.
+///
+/// Arguments come in `KEY VALUE` pairs. BACKENDSPATH is applied first, then
+/// the rest in order. Keys are case-insensitive.
+pub fn apply_load_args(base: Config, args: &[&[u8]]) -> Result<(Config, Vec<String>), String> {
+    if args.len() % 2 != 0 {
+        return Err("ERR module arguments must come in KEY VALUE pairs".to_string());
+    }
+    let pairs: Vec<(&[u8], &[u8])> = args.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+    let is_path = |k: &[u8]| k.eq_ignore_ascii_case(b"BACKENDSPATH");
+    let ordered = pairs
+        .iter()
+        .filter(|(k, _)| is_path(k))
+        .chain(pairs.iter().filter(|(k, _)| !is_path(k)));
+    let mut cfg = base;
+    let mut log = Vec::new();
+    for &(k, v) in ordered {
+        let key = String::from_utf8_lossy(k).to_ascii_uppercase();
+        let val = String::from_utf8_lossy(v).into_owned();
+        let fail = || format!("ERR error processing argument: {key} {val}");
+        let num = |min: i64| parse_i64(v).filter(|&n| n >= min).ok_or_else(fail);
+        match key.as_str() {
+            "BACKENDSPATH" => cfg.backends_path = val.clone(),
+            "THREADS_PER_QUEUE" => cfg.threads_per_queue = num(1)?,
+            "INTRA_OP_PARALLELISM" => cfg.intra_op_parallelism = num(1)?,
+            "INTER_OP_PARALLELISM" => cfg.inter_op_parallelism = num(1)?,
+            "MODEL_CHUNK_SIZE" => cfg.model_chunk_size = num(1)?,
+            "MODEL_EXECUTION_TIMEOUT" => cfg.model_execution_timeout = num(1000)?,
+            "BACKEND_MEMORY_LIMIT" => cfg.backend_memory_limit = num(1)?,
+            "TF" | "TFLITE" | "TORCH" | "ONNX" => {
+                let kind = BackendKind::parse(k).ok_or_else(fail)?;
+                if !kind.compiled_in() {
+                    return Err(format!(
+                        "{} (the {} backend is not compiled into this build)",
+                        fail(),
+                        kind.name()
+                    ));
+                }
+                if kind == BackendKind::Onnx && is_onnx_runtime(&val) {
+                    cfg.onnx_library = Some(cfg.resolve(&val));
+                }
+            }
+            _ => return Err(fail()),
+        }
+        log.push(format!("Setting {key} parameter to {val}"));
+    }
+    Ok((cfg, log))
+}
+
+/// Whether a path names an ONNX Runtime library (rather than RedisAI's
+/// `redisai_onnxruntime.so` wrapper, which has no use here).
+pub fn is_onnx_runtime(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|f| f.starts_with("libonnxruntime.so"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,211 @@
+//! Registers commands with their full command info (arity, flags, key specs,
+//! ACL category) and runs every handler under `catch_unwind`, so a bug can
+//! only ever cost one error reply, never the server.
+
+use std::ffi::CString;
+use std::os::raw::c_int;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use redis_module::commands::{get_redis_key_spec, BeginSearch, FindKeys, KeySpec, KeySpecFlags};
+use redis_module::{raw, Context, RedisString, RedisValue};
+
+use crate::error::{Error, Result};
+
+/// A command handler: parse, call the domain, build the reply.
+pub type Handler = fn(&Context, Vec<RedisString>) -> Result<RedisValue>;
+
+/// The C callback Redis calls; made by [`crate::command_def!`].
+pub type Callback =
+    extern "C" fn(*mut raw::RedisModuleCtx, *mut *mut raw::RedisModuleString, c_int) -> c_int;
+
+/// Where a command's keys are, for `COMMAND GETKEYS`, cluster routing and ACL.
+#[derive(Clone, Copy)]
+pub enum Keys {
+    None,
+    /// One key at this argv index (1 = the argument after the command name).
+    One { index: i32, access: Access },
+}
+
+/// What a command does with its key.
+#[derive(Clone, Copy)]
+pub enum Access {
+    Read,
+    Overwrite,
+    Delete,
+}
+
+/// Everything Redis is told about one command.
+pub struct CommandDef {
+    /// Registered as given, upper case, so Redis's own arity error reads
+    /// `wrong number of arguments for 'AI.TENSORSET' command` as RedisAI's did.
+    pub name: &'static str,
+    pub callback: Callback,
+    pub flags: &'static str,
+    pub arity: i32,
+    pub keys: Keys,
+    pub summary: &'static str,
+    pub since: &'static str,
+}
+
+/// Builds a [`CommandDef`] whose callback dispatches to `$handler`.
+#[macro_export]
+macro_rules! command_def {
+    ($name:literal, $handler:path, flags: $flags:literal, arity: $arity:expr, keys: $keys:expr, summary: $summary:literal, since: $since:literal $(,)?) => {{
+        extern "C" fn callback(
+            ctx: *mut redis_module::raw::RedisModuleCtx,
+            argv: *mut *mut redis_module::raw::RedisModuleString,
+            argc: std::os::raw::c_int,
+        ) -> std::os::raw::c_int {
+            $crate::ffi::command::dispatch(ctx, argv, argc, $name, $handler)
+        }
+        $crate::ffi::command::CommandDef {
+            name: $name,
+            callback,
+            flags: $flags,
+            arity: $arity,
+            keys: $keys,
+            summary: $summary,
+            since: $since,
+        }
+    }};
+}
+
+/// Runs one command. A panic becomes `ERR internal error …` and a log line.
+pub fn dispatch(
+    ctx: *mut raw::RedisModuleCtx,
+    argv: *mut *mut raw::RedisModuleString,
+    argc: c_int,
+    name: &'static str,
+    handler: Handler,
+) -> c_int {
+    let context = Context::new(ctx);
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let args = redis_module::decode_args(ctx, argv, argc);
+        handler(&context, args)
+    }));
+    let reply = match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(redis_module::RedisError::String(e.reply_text())),
+        Err(_) => {
+            let text = format!("ERR internal error in {name}; see the server log");
+            Err(redis_module::RedisError::String(text))
+        }
+    };
+    context.reply(reply) as c_int
+}
+
+/// Registers every command of `defs`, and the `ai` ACL category.
+pub fn register_all(ctx: &Context, defs: &[CommandDef]) -> Result<()> {
+    add_acl_category(ctx)?;
+    defs.iter().try_for_each(|d| register(ctx, d))
+}
+
+fn api<T>(f: Option<T>, what: &str) -> Result<T> {
+    f.ok_or_else(|| Error::err(format!("this Redis lacks {what}")))
+}
+
+fn add_acl_category(ctx: &Context) -> Result<()> {
+    let Some(add) = crate::api!(RedisModule_AddACLCategory) else {
+        ctx.log_warning("this Redis cannot add ACL categories; commands get none");
+        return Ok(());
+    };
+    let name = c"ai";
+    // SAFETY: ctx is the OnLoad context; the name is a valid C string.
+    if unsafe { add(ctx.ctx, name.as_ptr()) } == raw::Status::Err as c_int {
+        return Err(Error::err("cannot add the 'ai' ACL category"));
+    }
+    Ok(())
+}
+
+fn cstring(s: &str) -> Result<CString> {
+    CString::new(s).map_err(|_| Error::err(format!("NUL in command metadata: {s:?}")))
+}
+
+fn register(ctx: &Context, def: &CommandDef) -> Result<()> {
+    let name = cstring(def.name)?;
+    let flags = cstring(def.flags)?;
+    let (first, last, step) = match def.keys {
+        Keys::None => (0, 0, 0),
+        Keys::One { index, .. } => (index, index, 1),
+    };
+    let create = api(crate::api!(RedisModule_CreateCommand), "RedisModule_CreateCommand")?;
+    // SAFETY: all pointers are valid C strings that outlive the call; Redis
+    // copies them. The callback is a plain `extern "C" fn`.
+    let status = unsafe {
+        create(
+            ctx.ctx,
+            name.as_ptr(),
+            Some(def.callback),
+            flags.as_ptr(),
+            first,
+            last,
+            step,
+        )
+    };
+    if status == raw::Status::Err as c_int {
+        return Err(Error::err(format!("cannot register {}", def.name)));
+    }
+    let get = api(crate::api!(RedisModule_GetCommand), "RedisModule_GetCommand")?;
+    // SAFETY: the command was just created under this name.
+    let command = unsafe { get(ctx.ctx, name.as_ptr()) };
+    if command.is_null() {
+        return Err(Error::err(format!("cannot find {} after registering it", def.name)));
+    }
+    if let Some(set_acl) = crate::api!(RedisModule_SetCommandACLCategories) {
+        // SAFETY: `command` is valid; the category string outlives the call.
+        if unsafe { set_acl(command, c"ai".as_ptr()) } == raw::Status::Err as c_int {
+            return Err(Error::err(format!("cannot set the ACL category of {}", def.name)));
+        }
+    }
+    set_info(def, command)
+}
+
+fn set_info(def: &CommandDef, command: *mut raw::RedisModuleCommand) -> Result<()> {
+    let Some(set_info) = crate::api!(RedisModule_SetCommandInfo) else {
+        return Ok(()); // Redis 6: no command info API; the legacy key triple is set.
+    };
+    let specs = match def.keys {
+        Keys::None => vec![],
+        Keys::One { index, access } => {
+            let flags = match access {
+                Access::Read => KeySpecFlags::READ_ONLY | KeySpecFlags::ACCESS,
+                Access::Overwrite => KeySpecFlags::OVERWRITE | KeySpecFlags::UPDATE,
+                Access::Delete => KeySpecFlags::REMOVE | KeySpecFlags::DELETE,
+            };
+            vec![KeySpec::new(
+                None,
+                flags,
+                BeginSearch::new_index(index),
+                FindKeys::new_range(0, 1, 0),
+            )]
+        }
+    };
+    let key_specs = get_redis_key_spec(specs);
+    let summary = cstring(def.summary)?;
+    let since = cstring(def.since)?;
+    let version = raw::RedisModuleCommandInfoVersion {
+        version: 1,
+        sizeof_historyentry: std::mem::size_of::<raw::RedisModuleCommandHistoryEntry>(),
+        sizeof_keyspec: std::mem::size_of::<raw::RedisModuleCommandKeySpec>(),
+        sizeof_arg: std::mem::size_of::<raw::RedisModuleCommandArg>(),
+    };
+    let mut info = raw::RedisModuleCommandInfo {
+        version: &version,
+        summary: summary.as_ptr(),
+        complexity: ptr::null(),
+        since: since.as_ptr(),
+        history: ptr::null_mut(),
+        tips: ptr::null(),
+        arity: def.arity,
+        key_specs: key_specs.as_ptr() as *mut raw::RedisModuleCommandKeySpec,
+        args: ptr::null_mut(),
+    };
+    // SAFETY: every pointer in `info` is valid for the call, and the key-spec
+    // array ends with the zeroed entry `get_redis_key_spec` appends. Redis
+    // copies what it keeps. Our specs have no notes or keywords to free.
+    if unsafe { set_info(command, &mut info) } == raw::Status::Err as c_int {
+        return Err(Error::err(format!("cannot set the command info of {}", def.name)));
+    }
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! The FFI boundary that is not a type callback: command registration with
+//! panic containment, the panic hook, module-path discovery and AOF/replication
+//! helpers. Every `unsafe` block here carries a `SAFETY:` note.
+
+/// Reads one Redis module API function pointer.
+///
+/// The pointers are `static mut` in the bindings; Redis fills them in once,
+/// in `RedisModule_Init` during `OnLoad`, before any of our code runs, and
+/// never changes them afterwards, so a plain read is race-free.
+#[macro_export]
+macro_rules! api {
+    ($f:ident) => {
+        // SAFETY: see the macro's doc comment.
+        unsafe { redis_module::raw::$f }
+    };
+}
+
+pub mod command;
+pub mod emit;
+pub mod module_path;
+pub mod panic;
+
+use std::os::raw::c_int;
+
+use redis_module::{raw, Context};
+
+/// Asks Redis to report RDB short reads to our loaders instead of aborting,
+/// so a corrupt payload is a clean load error.
+pub fn set_module_options(ctx: &Context) {
+    if let Some(set) = crate::api!(RedisModule_SetModuleOptions) {
+        // SAFETY: ctx is the OnLoad context.
+        unsafe { set(ctx.ctx, raw::REDISMODULE_OPTIONS_HANDLE_IO_ERRORS as c_int) };
+    }
+}
+
+/// Registers the `INFO MODULES` callback.
+pub fn register_info(
+    ctx: &Context,
+    callback: extern "C" fn(*mut raw::RedisModuleInfoCtx, c_int),
+) {
+    raw::register_info_function(ctx.ctx, Some(callback));
+}

@@ -1,0 +1,80 @@
+//! `INFO MODULES`: the sections RedisAI clients parse, in RedisAI's order.
+//! Redis prefixes every section and field with the module name, `ai_`.
+
+use std::os::raw::c_int;
+
+use redis_module::raw;
+
+use crate::backends;
+use crate::config;
+
+/// The INFO callback, registered from `OnLoad`.
+pub extern "C" fn info_callback(ctx: *mut raw::RedisModuleInfoCtx, _for_crash_report: c_int) {
+    crate::types::guarded((), || write(ctx));
+}
+
+fn section(ctx: *mut raw::RedisModuleInfoCtx, name: &str) {
+    raw::add_info_section(ctx, Some(name));
+}
+
+fn field(ctx: *mut raw::RedisModuleInfoCtx, name: &str, value: &str) {
+    raw::add_info_field_str(ctx, name, value);
+}
+
+fn int(ctx: *mut raw::RedisModuleInfoCtx, name: &str, value: i64) {
+    raw::add_info_field_long_long(ctx, name, value);
+}
+
+fn write(ctx: *mut raw::RedisModuleInfoCtx) {
+    section(ctx, "versions");
+    field(ctx, "RedisAI_version", env!("CARGO_PKG_VERSION"));
+    int(ctx, "low_level_API_version", 1);
+    int(ctx, "rdb_version", crate::persistence::tensor_codec::ENCVER.into());
+
+    section(ctx, "git");
+    field(ctx, "git_sha", env!("REDISAI_GIT_SHA"));
+
+    let cfg = config::get();
+    section(ctx, "load_time_configs");
+    int(ctx, "threads_per_queue", cfg.threads_per_queue);
+    int(ctx, "inter_op_parallelism", cfg.inter_op_parallelism);
+    int(ctx, "intra_op_parallelism", cfg.intra_op_parallelism);
+    int(ctx, "model_execution_timeout", cfg.model_execution_timeout);
+    int(ctx, "backend_memory_limit", cfg.backend_memory_limit);
+
+    section(ctx, "backends_info");
+    if let Some(v) = backends::torch_version() {
+        field(ctx, "Torch_version", v);
+    }
+    if let Some(v) = backends::onnx_version() {
+        field(ctx, "onnxruntime_version", &v);
+        int(ctx, "onnxruntime_memory", 0);
+        int(ctx, "onnxruntime_memory_access_num", 0);
+        // THREADS_PER_QUEUE × device queues; no queue exists before the
+        // first model is stored.
+        int(ctx, "onnxruntime_maximum_run_sessions_number", 0);
+    }
+
+    section(ctx, "cpu");
+    field(ctx, "self_used_cpu_sys", &cpu(libc::RUSAGE_SELF, false));
+    field(ctx, "self_used_cpu_user", &cpu(libc::RUSAGE_SELF, true));
+    field(ctx, "children_used_cpu_sys", &cpu(libc::RUSAGE_CHILDREN, false));
+    field(ctx, "children_used_cpu_user", &cpu(libc::RUSAGE_CHILDREN, true));
+    field(ctx, "main_thread_used_cpu_sys", &cpu(libc::RUSAGE_THREAD, false));
+    field(ctx, "main_thread_used_cpu_user", &cpu(libc::RUSAGE_THREAD, true));
+}
+
+/// CPU seconds as `<s>.<µs>`, like Redis's own `used_cpu_*` fields.
+fn cpu(who: c_int, user: bool) -> String {
+    // SAFETY: getrusage fills the zeroed struct; RUSAGE_THREAD is the
+    // calling (main) thread, which is where INFO runs.
+    let usage = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(who, &mut u) != 0 {
+            return "0.000000".to_string();
+        }
+        u
+    };
+    let t = if user { usage.ru_utime } else { usage.ru_stime };
+    format!("{}.{:06}", t.tv_sec, t.tv_usec)
+}

@@ -1,0 +1,119 @@
+//! redisai-rs: a memory-safe, RedisAI-compatible Redis module.
+//!
+//! This file only registers the module, its data types and its commands.
+//! See `docs/design.md` for the layout:
+//! - domain modules, Redis-free: [`tensor`], [`persistence`], [`backends`], [`config`];
+//! - Redis adapters: [`commands`] (thin handlers), [`info`], [`reply`];
+//! - the unsafe boundary: [`types`] (type callbacks) and [`ffi`].
+
+pub mod backends;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod ffi;
+pub mod info;
+pub mod persistence;
+pub mod reply;
+pub mod tensor;
+pub mod types;
+
+use redis_module::{redis_module, Context, RedisString, Status};
+
+use crate::backends::BackendKind;
+use crate::ffi::command::{Access, CommandDef, Keys};
+use crate::types::tensor_type::TENSOR_TYPE;
+
+/// `major*10000 + minor*100 + patch`, as RedisAI numbered its versions.
+pub const MODULE_VERSION: i32 = version_number(env!("CARGO_PKG_VERSION"));
+
+const fn version_number(v: &str) -> i32 {
+    let b = v.as_bytes();
+    let (mut parts, mut cur, mut i) = ([0i32; 3], 0usize, 0usize);
+    while i < b.len() && cur < 3 {
+        match b[i] {
+            b'0'..=b'9' => parts[cur] = parts[cur] * 10 + (b[i] - b'0') as i32,
+            b'.' => cur += 1,
+            _ => break,
+        }
+        i += 1;
+    }
+    parts[0] * 10000 + parts[1] * 100 + parts[2]
+}
+
+fn command_table() -> Vec<CommandDef> {
+    vec![
+        command_def!("AI.TENSORSET", commands::tensor::tensorset,
+            flags: "write deny-oom", arity: -4,
+            keys: Keys::One { index: 1, access: Access::Overwrite },
+            summary: "Stores a tensor", since: "0.1.0"),
+        command_def!("AI.TENSORGET", commands::tensor::tensorget,
+            flags: "readonly", arity: -2,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns a tensor's metadata, blob or values", since: "0.1.0"),
+        command_def!("AI.CONFIG", commands::config::ai_config,
+            flags: "write", arity: -2, keys: Keys::None,
+            summary: "Reads or changes module settings", since: "0.1.0"),
+    ]
+}
+
+fn init(ctx: &Context, args: &[RedisString]) -> Status {
+    ffi::panic::install_hook();
+    ffi::set_module_options(ctx);
+
+    let mut base = config::Config::new();
+    if let Some(dir) = ffi::module_path::module_dir() {
+        base.backends_path = dir.join("backends").to_string_lossy().into_owned();
+    }
+    let raw: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
+    match config::apply_load_args(base, &raw) {
+        Ok((cfg, log)) => {
+            log.iter().for_each(|l| ctx.log_notice(l));
+            config::update(|c| *c = cfg);
+        }
+        Err(line) => {
+            ctx.log_warning(&line);
+            return Status::Err;
+        }
+    }
+
+    if let Err(e) = ffi::command::register_all(ctx, &command_table()) {
+        ctx.log_warning(&e.reply_text());
+        return Status::Err;
+    }
+    ffi::register_info(ctx, info::info_callback);
+
+    if BackendKind::Onnx.compiled_in() {
+        let explicit = config::get().onnx_library;
+        match backends::ensure_loaded(BackendKind::Onnx, explicit.as_deref()) {
+            Ok(()) => ctx.log_notice(&format!(
+                "ONNX Runtime {} loaded",
+                backends::onnx_version().unwrap_or_default()
+            )),
+            Err(e) => ctx.log_warning(&format!("{e}; ONNX models will not run")),
+        }
+    }
+    Status::Ok
+}
+
+#[cfg(not(test))]
+macro_rules! allocator {
+    () => {
+        redis_module::alloc::RedisAlloc
+    };
+}
+
+// Unit tests run outside Redis, where the Redis allocator aborts.
+#[cfg(test)]
+macro_rules! allocator {
+    () => {
+        std::alloc::System
+    };
+}
+
+redis_module! {
+    name: "ai",
+    version: MODULE_VERSION,
+    allocator: (allocator!(), allocator!()),
+    data_types: [TENSOR_TYPE],
+    init: init,
+}

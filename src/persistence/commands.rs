@@ -1,0 +1,35 @@
+//! Synthesised commands: one routine serves both AOF rewrite and the
+//! replication of tensors written by the module itself.
+
+use std::borrow::Cow;
+
+use crate::tensor::Tensor;
+
+/// The arguments of `AI.TENSORSET <key> <TYPE> <dims…> BLOB <data>`, without
+/// the command name. Replaying them rebuilds `t` exactly.
+pub fn tensorset_args<'a>(key: &'a [u8], t: &'a Tensor) -> Vec<Cow<'a, [u8]>> {
+    let mut args = Vec::with_capacity(t.shape().len() + 4);
+    args.push(Cow::Borrowed(key));
+    args.push(Cow::Borrowed(t.dtype().name().as_bytes()));
+    for d in t.shape() {
+        args.push(Cow::Owned(d.to_string().into_bytes()));
+    }
+    args.push(Cow::Borrowed(&b"BLOB"[..]));
+    args.push(Cow::Borrowed(t.data()));
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::DType;
+
+    #[test]
+    fn tensorset_args_spell_the_blob_form() {
+        let t = Tensor::from_blob(DType::Int32, vec![2, 1], &[1, 0, 0, 0, 2, 0, 0, 0]).ok();
+        let t = t.as_ref().map(|t| tensorset_args(b"k", t));
+        let want: Vec<&[u8]> = vec![b"k", b"INT32", b"2", b"1", b"BLOB", &[1, 0, 0, 0, 2, 0, 0, 0]];
+        assert_eq!(t.map(|a| a.iter().map(|c| c.to_vec()).collect::<Vec<_>>()),
+                   Some(want.iter().map(|s| s.to_vec()).collect()));
+    }
+}

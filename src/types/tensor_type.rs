@@ -1,0 +1,152 @@
+//! `AI_TENSOR`: RedisAI's tensor type, same name and encodings, so RedisAI
+//! RDB files and DUMP payloads load here.
+//!
+//! The stored value is an `Arc<Tensor>`: tensors are immutable, so `COPY`
+//! shares the bytes and a background run can hold a snapshot.
+
+use std::os::raw::{c_int, c_void};
+use std::sync::Arc;
+
+use redis_module::key::{RedisKey, RedisKeyWritable};
+use redis_module::native_types::RedisType;
+use redis_module::raw;
+
+use super::io::{digest_bytes, digest_end, string_bytes, Io};
+use super::{guarded, into_raw};
+use crate::error::{Error, Result};
+use crate::ffi::emit::emit_aof;
+use crate::persistence::commands::tensorset_args;
+use crate::persistence::tensor_codec::{self, ENCVER};
+use crate::tensor::Tensor;
+
+/// What a tensor key holds.
+pub type TensorValue = Arc<Tensor>;
+
+pub static TENSOR_TYPE: RedisType = RedisType::new(
+    "AI_TENSOR",
+    ENCVER,
+    raw::RedisModuleTypeMethods {
+        version: raw::REDISMODULE_TYPE_METHOD_VERSION as u64,
+        rdb_load: Some(rdb_load),
+        rdb_save: Some(rdb_save),
+        aof_rewrite: Some(aof_rewrite),
+        mem_usage: Some(mem_usage),
+        digest: Some(digest),
+        free: Some(free),
+        aux_load: None,
+        aux_save: None,
+        aux_save2: None,
+        aux_save_triggers: 0,
+        free_effort: None,
+        unlink: None,
+        copy: Some(copy),
+        defrag: None,
+        mem_usage2: None,
+        free_effort2: None,
+        unlink2: None,
+        copy2: None,
+    },
+);
+
+/// The tensor at a read-only key: `Ok(None)` when the key is empty,
+/// `WrongType` when it holds something else.
+pub fn read(key: &RedisKey) -> Result<Option<TensorValue>> {
+    key.get_value::<TensorValue>(&TENSOR_TYPE)
+        .map(|v| v.cloned())
+        .map_err(|_| Error::WrongType)
+}
+
+/// Like [`read`], on a key opened for writing.
+pub fn read_writable(key: &RedisKeyWritable) -> Result<Option<TensorValue>> {
+    key.get_value::<TensorValue>(&TENSOR_TYPE)
+        .map(|v| v.map(|t| Arc::clone(t)))
+        .map_err(|_| Error::WrongType)
+}
+
+/// Fails with `WrongType` unless the key is empty or holds a tensor.
+pub fn check_writable(key: &RedisKeyWritable) -> Result<()> {
+    read_writable(key).map(|_| ())
+}
+
+/// Stores `t` at the key, replacing a tensor that was there.
+pub fn write(key: &RedisKeyWritable, t: TensorValue) -> Result<()> {
+    key.set_value(&TENSOR_TYPE, t).map_err(|_| Error::WrongType)
+}
+
+unsafe extern "C" fn rdb_load(rdb: *mut raw::RedisModuleIO, encver: c_int) -> *mut c_void {
+    guarded(std::ptr::null_mut(), || {
+        let mut io = Io(rdb);
+        match tensor_codec::decode(encver, &mut io) {
+            Ok(t) => into_raw::<TensorValue>(Arc::new(t)),
+            Err(e) => {
+                io.log_error(&format!("AI_TENSOR: {}", e.0));
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+/// # Safety
+/// `value` is a pointer made by `into_raw::<TensorValue>`, live for the call.
+unsafe fn value<'a>(value: *const c_void) -> &'a TensorValue {
+    // SAFETY: every AI_TENSOR value is created by `into_raw::<TensorValue>`
+    // (rdb_load, copy, `write`), and Redis passes it back unchanged.
+    unsafe { &*value.cast::<TensorValue>() }
+}
+
+unsafe extern "C" fn rdb_save(rdb: *mut raw::RedisModuleIO, v: *mut c_void) {
+    // SAFETY: Redis passes a value of this type.
+    let t = unsafe { value(v) };
+    guarded((), || tensor_codec::encode(t, &mut Io(rdb)));
+}
+
+unsafe extern "C" fn aof_rewrite(
+    aof: *mut raw::RedisModuleIO,
+    key: *mut raw::RedisModuleString,
+    v: *mut c_void,
+) {
+    // SAFETY: Redis passes a value of this type.
+    let t = unsafe { value(v) };
+    guarded((), || {
+        let args = tensorset_args(string_bytes(key), t);
+        if !emit_aof(aof, "AI.TENSORSET", &args) {
+            Io(aof).log_error("AI_TENSOR: could not emit AI.TENSORSET");
+        }
+    });
+}
+
+unsafe extern "C" fn mem_usage(v: *const c_void) -> usize {
+    // SAFETY: Redis passes a value of this type.
+    let t = unsafe { value(v) };
+    std::mem::size_of::<TensorValue>() + t.heap_size()
+}
+
+unsafe extern "C" fn digest(md: *mut raw::RedisModuleDigest, v: *mut c_void) {
+    // SAFETY: Redis passes a value of this type.
+    let t = unsafe { value(v) };
+    guarded((), || {
+        digest_bytes(md, t.dtype().name().as_bytes());
+        for d in t.shape() {
+            digest_bytes(md, &d.to_le_bytes());
+        }
+        digest_bytes(md, t.data());
+        digest_end(md);
+    });
+}
+
+unsafe extern "C" fn copy(
+    _from: *mut raw::RedisModuleString,
+    _to: *mut raw::RedisModuleString,
+    v: *const c_void,
+) -> *mut c_void {
+    // SAFETY: Redis passes a value of this type.
+    let t = unsafe { value(v) };
+    into_raw::<TensorValue>(Arc::clone(t))
+}
+
+unsafe extern "C" fn free(v: *mut c_void) {
+    if !v.is_null() {
+        // SAFETY: made by `into_raw::<TensorValue>`; Redis frees it once.
+        drop(unsafe { Box::from_raw(v.cast::<TensorValue>()) });
+    }
+}
