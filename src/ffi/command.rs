@@ -107,7 +107,7 @@ fn api<T>(f: Option<T>, what: &str) -> Result<T> {
 
 fn add_acl_category(ctx: &Context) -> Result<()> {
     let Some(add) = crate::api!(RedisModule_AddACLCategory) else {
-        ctx.log_warning("this Redis cannot add ACL categories; commands get none");
+        ctx.log_notice("ACL categories need Redis 7.4 or later: the AI commands get no 'ai' category here");
         return Ok(());
     };
     let name = c"ai";

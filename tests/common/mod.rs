@@ -1,0 +1,247 @@
+//! The wire-test harness: a real `redis-server` per test, with the module
+//! loaded, on a free port, in its own temporary directory, with a connect
+//! deadline. It is killed on drop, and its log is printed when a test fails.
+//! Tests never link the module crate (its Redis allocator aborts outside
+//! Redis); they only talk to it over the wire.
+
+#![allow(dead_code)]
+
+pub mod rdb;
+pub mod resp;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub use resp::{Conn, Reply};
+
+/// How long a server may take to answer its first PING.
+const START_DEADLINE: Duration = Duration::from_secs(20);
+/// How long any single reply may take before the test fails.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The module under test: `REDISAI_MODULE`, else the release build.
+pub fn module_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("REDISAI_MODULE") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("release/libredisai.so")
+}
+
+/// The backends the module under test was built with (`REDISAI_FEATURES`,
+/// comma-separated; `none` for a `--no-default-features` build).
+pub fn has_backend(name: &str) -> bool {
+    std::env::var("REDISAI_FEATURES")
+        .unwrap_or_else(|_| "torch,onnx".into())
+        .split(',')
+        .any(|f| f.trim() == name)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port")
+}
+
+fn temp_dir() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let dir = std::env::temp_dir().join(format!(
+        "redisai-test-{}-{}-{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// A running redis-server with the module.
+pub struct Server {
+    child: Option<Child>,
+    pub port: u16,
+    pub dir: PathBuf,
+    module_args: Vec<String>,
+    extra: Vec<String>,
+}
+
+impl Server {
+    /// A server with the module and no module arguments.
+    pub fn start() -> Server {
+        Server::with(&[], &[])
+    }
+
+    /// A server with module arguments and extra server options
+    /// (`["--appendonly", "yes"]`).
+    pub fn with(module_args: &[&str], extra: &[&str]) -> Server {
+        match Server::try_with(module_args, extra) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Like [`Server::with`], but a server that does not come up is an `Err`
+    /// carrying its log (module load failures are tested this way).
+    pub fn try_with(module_args: &[&str], extra: &[&str]) -> Result<Server, String> {
+        let mut s = Server {
+            child: None,
+            port: free_port(),
+            dir: temp_dir(),
+            module_args: module_args.iter().map(|s| s.to_string()).collect(),
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+        };
+        s.launch()?;
+        Ok(s)
+    }
+
+    fn launch(&mut self) -> Result<(), String> {
+        let module = module_path();
+        assert!(module.exists(), "module not built: {}", module.display());
+        let mut load = vec![module.to_string_lossy().into_owned()];
+        load.extend(self.module_args.iter().cloned());
+        let mut cmd = Command::new("redis-server");
+        cmd.arg("--port")
+            .arg(self.port.to_string())
+            .arg("--bind")
+            .arg("127.0.0.1")
+            .arg("--dir")
+            .arg(&self.dir)
+            .arg("--logfile")
+            .arg(self.log_path())
+            .arg("--save")
+            .arg("")
+            .arg("--enable-debug-command")
+            .arg("local")
+            .arg("--enable-module-command")
+            .arg("local")
+            .arg("--loadmodule")
+            .args(&load)
+            .args(&self.extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = cmd.spawn().map_err(|e| format!("cannot start redis-server: {e}"))?;
+        self.child = Some(child);
+        let deadline = Instant::now() + START_DEADLINE;
+        loop {
+            if let Ok(mut c) = Conn::connect(self.port, Duration::from_secs(5)) {
+                if let Ok(Reply::Status(s)) = c.cmd(&["PING"]) {
+                    if s == "PONG" {
+                        return Ok(());
+                    }
+                }
+            }
+            let exited = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+                .is_some();
+            if exited || Instant::now() > deadline {
+                self.kill();
+                return Err(format!(
+                    "redis-server did not come up on port {}\n--- server log ---\n{}",
+                    self.port,
+                    self.log()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.join("redis.log")
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    /// A new connection (RESP2).
+    pub fn conn(&self) -> Conn {
+        Conn::connect(self.port, REPLY_TIMEOUT).expect("connect")
+    }
+
+    /// A new connection switched to RESP3.
+    pub fn conn3(&self) -> Conn {
+        let mut c = self.conn();
+        let r = c.cmd(&["HELLO", "3"]).expect("HELLO 3");
+        assert!(!r.is_error(), "{r:?}");
+        c
+    }
+
+    /// Whether the server still answers.
+    pub fn alive(&self) -> bool {
+        Conn::connect(self.port, Duration::from_secs(10))
+            .and_then(|mut c| c.cmd(&["PING"]))
+            .map(|r| r == Reply::Status("PONG".into()))
+            .unwrap_or(false)
+    }
+
+    /// Stops the server (SHUTDOWN with `mode`, e.g. "NOSAVE" or "SAVE") and
+    /// starts it again on the same port and directory.
+    pub fn restart(&mut self, mode: &str) {
+        let _ = self.conn().cmd(&["SHUTDOWN", mode]);
+        if let Some(mut c) = self.child.take() {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while c.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        if let Err(e) = self.launch() {
+            panic!("{e}");
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// A field of `INFO <section>`.
+    pub fn info_field(&self, section: &str, field: &str) -> Option<String> {
+        let info = self.conn().cmd(&["INFO", section]).ok()?.text();
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{field}:")).map(str::to_string))
+    }
+
+    /// Waits until `f` holds, or panics after `secs`.
+    pub fn wait_for(&self, what: &str, secs: u64, mut f: impl FnMut(&Server) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while !f(self) {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+        if std::thread::panicking() {
+            eprintln!(
+                "--- redis-server log (port {}, {}) ---\n{}",
+                self.port,
+                self.dir.display(),
+                self.log()
+            );
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Byte-string arguments from a list of `&str`.
+pub fn args(a: &[&str]) -> Vec<Vec<u8>> {
+    a.iter().map(|s| s.as_bytes().to_vec()).collect()
+}

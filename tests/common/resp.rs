@@ -1,0 +1,200 @@
+//! A small blocking RESP2/RESP3 client, enough for the wire tests and the
+//! benchmark tool (which includes this file). It never links the module.
+
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+/// One reply, as the server sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Status(String),
+    Error(String),
+    Int(i64),
+    Bulk(Vec<u8>),
+    Nil,
+    Array(Vec<Reply>),
+    Double(f64),
+    Bool(bool),
+    Map(Vec<(Reply, Reply)>),
+    Set(Vec<Reply>),
+    Big(String),
+    Verbatim(Vec<u8>),
+}
+
+impl Reply {
+    pub fn is_error(&self) -> bool {
+        matches!(self, Reply::Error(_))
+    }
+
+    /// The error text, or a panic with the reply (tests only).
+    pub fn err(&self) -> &str {
+        match self {
+            Reply::Error(e) => e,
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    pub fn bulk(&self) -> &[u8] {
+        match self {
+            Reply::Bulk(b) => b,
+            other => panic!("expected a bulk string, got {other:?}"),
+        }
+    }
+
+    pub fn int(&self) -> i64 {
+        match self {
+            Reply::Int(i) => *i,
+            other => panic!("expected an integer, got {other:?}"),
+        }
+    }
+
+    pub fn array(&self) -> &[Reply] {
+        match self {
+            Reply::Array(a) => a,
+            other => panic!("expected an array, got {other:?}"),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        match self {
+            Reply::Status(s) | Reply::Error(s) | Reply::Big(s) => s.clone(),
+            Reply::Bulk(b) | Reply::Verbatim(b) => String::from_utf8_lossy(b).into_owned(),
+            other => panic!("expected text, got {other:?}"),
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        *self == Reply::Status("OK".into())
+    }
+}
+
+/// Encodes one command as a RESP array of bulk strings.
+pub fn encode<A: AsRef<[u8]>>(args: &[A], out: &mut Vec<u8>) {
+    out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
+    for a in args {
+        let a = a.as_ref();
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// A connection.
+pub struct Conn {
+    reader: BufReader<TcpStream>,
+    writer: BufWriter<TcpStream>,
+}
+
+fn bad(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what.to_string())
+}
+
+impl Conn {
+    pub fn connect(port: u16, timeout: Duration) -> io::Result<Conn> {
+        let s = TcpStream::connect(("127.0.0.1", port))?;
+        s.set_read_timeout(Some(timeout))?;
+        s.set_nodelay(true)?;
+        Ok(Conn {
+            reader: BufReader::with_capacity(1 << 16, s.try_clone()?),
+            writer: BufWriter::with_capacity(1 << 16, s),
+        })
+    }
+
+    /// Queues a command (pipelining); `flush` sends the queue.
+    pub fn send<A: AsRef<[u8]>>(&mut self, args: &[A]) -> io::Result<()> {
+        let mut buf = Vec::new();
+        encode(args, &mut buf);
+        self.writer.write_all(&buf)
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.write_all(bytes)
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+
+    /// Sends one command and reads its reply.
+    pub fn cmd<A: AsRef<[u8]>>(&mut self, args: &[A]) -> io::Result<Reply> {
+        self.send(args)?;
+        self.flush()?;
+        self.read()
+    }
+
+    fn line(&mut self) -> io::Result<String> {
+        let mut l = Vec::new();
+        self.reader.read_until(b'\n', &mut l)?;
+        if l.len() < 2 || !l.ends_with(b"\r\n") {
+            return Err(bad("connection closed or bad line"));
+        }
+        l.truncate(l.len() - 2);
+        String::from_utf8(l).map_err(|_| bad("non-UTF-8 line"))
+    }
+
+    fn count(s: &str) -> io::Result<i64> {
+        s.parse().map_err(|_| bad("bad length"))
+    }
+
+    fn items(&mut self, n: i64) -> io::Result<Vec<Reply>> {
+        (0..n).map(|_| self.read()).collect()
+    }
+
+    /// Reads one reply.
+    pub fn read(&mut self) -> io::Result<Reply> {
+        let line = self.line()?;
+        let (kind, rest) = line.split_at(1);
+        Ok(match kind {
+            "+" => Reply::Status(rest.to_string()),
+            "-" | "!" => Reply::Error(rest.to_string()),
+            ":" => Reply::Int(Self::count(rest)?),
+            "_" => Reply::Nil,
+            "#" => Reply::Bool(rest == "t"),
+            "(" => Reply::Big(rest.to_string()),
+            "," => Reply::Double(match rest {
+                "inf" => f64::INFINITY,
+                "-inf" => f64::NEG_INFINITY,
+                r => r.parse().map_err(|_| bad("bad double"))?,
+            }),
+            "$" | "=" => {
+                let n = Self::count(rest)?;
+                if n < 0 {
+                    return Ok(Reply::Nil);
+                }
+                let mut b = vec![0u8; n as usize + 2];
+                self.reader.read_exact(&mut b)?;
+                b.truncate(n as usize);
+                if kind == "=" {
+                    Reply::Verbatim(b)
+                } else {
+                    Reply::Bulk(b)
+                }
+            }
+            "*" | "~" | ">" => {
+                let n = Self::count(rest)?;
+                if n < 0 {
+                    return Ok(Reply::Nil);
+                }
+                let v = self.items(n)?;
+                if kind == "~" {
+                    Reply::Set(v)
+                } else {
+                    Reply::Array(v)
+                }
+            }
+            "%" | "|" => {
+                let n = Self::count(rest)?;
+                let mut pairs = Vec::new();
+                for _ in 0..n {
+                    pairs.push((self.read()?, self.read()?));
+                }
+                if kind == "|" {
+                    return self.read(); // attributes precede the real reply
+                }
+                Reply::Map(pairs)
+            }
+            _ => return Err(bad("unknown reply type")),
+        })
+    }
+}
