@@ -6,6 +6,7 @@
 //! - Redis adapters: [`commands`] (thin handlers), [`info`], [`reply`];
 //! - the unsafe boundary: [`types`] (type callbacks) and [`ffi`].
 
+pub mod args;
 pub mod backends;
 pub mod commands;
 pub mod config;

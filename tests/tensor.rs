@@ -256,6 +256,19 @@ fn keyspace_commands_work_on_tensors() {
     ok(&mut c, &[b"AI.TENSORSET", b"big", b"FLOAT", b"1024", b"1024"]);
     let big = c.cmd(&["MEMORY", "USAGE", "big"]).expect("reply").int();
     assert!(big >= 4 * 1024 * 1024, "MEMORY USAGE {big}");
+    // Overwriting clears a TTL, as SET does, and invalidates WATCH.
+    assert_eq!(c.cmd(&["EXPIRE", "t2", "100"]).expect("reply"), Reply::Int(1));
+    let mut w = s.conn();
+    assert!(w.cmd(&["WATCH", "t2"]).expect("reply").is_ok());
+    ok(&mut c, &[b"AI.TENSORSET", b"t2", b"INT8", b"1", b"VALUES", b"4"]);
+    assert_eq!(c.cmd(&["TTL", "t2"]).expect("reply"), Reply::Int(-1));
+    assert!(w.cmd(&["MULTI"]).expect("reply").is_ok());
+    assert_eq!(w.cmd(&["PING"]).expect("reply"), Reply::Status("QUEUED".into()));
+    assert_eq!(w.cmd(&["EXEC"]).expect("reply"), Reply::Nil);
+    assert_eq!(
+        c.cmd(&["AI.TENSORGET", "t2", "META", "VALUES"]).expect("reply").array()[1],
+        b("INT8")
+    );
     assert!(c.cmd(&["RENAME", "t2", "t3"]).expect("reply").is_ok());
     assert_eq!(c.cmd(&["DEL", "t", "t3", "big"]).expect("reply"), Reply::Int(3));
     assert_eq!(c.cmd(&["DBSIZE"]).expect("reply"), Reply::Int(0));

@@ -11,8 +11,8 @@ const ARITY: Error = Error::Arity("AI.CONFIG");
 
 /// `AI.CONFIG LOADBACKEND <backend> <path> | BACKENDSPATH <path> |
 /// MODEL_CHUNK_SIZE <bytes> | GET <name>`. Not replicated; not persisted.
-pub fn ai_config(ctx: &Context, args: Vec<RedisString>) -> Result<RedisValue> {
-    let args = bytes(&args);
+pub fn ai_config(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    let args = bytes(args);
     let Some(sub) = args.get(1) else {
         return Err(ARITY);
     };

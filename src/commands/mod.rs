@@ -6,6 +6,7 @@ pub mod tensor;
 
 use redis_module::{Context, ContextFlags, RedisString};
 
+use crate::args::Arg;
 use crate::error::{Error, Result};
 
 pub const ERR_IN_TRANSACTION: &str =
@@ -21,7 +22,13 @@ pub fn refuse_in_transaction(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-/// The argument bytes, for the Redis-free parsers.
+impl Arg for RedisString {
+    fn bytes(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+/// The argument bytes, for parsers that want a plain list.
 pub fn bytes(args: &[RedisString]) -> Vec<&[u8]> {
     args.iter().map(|a| a.as_slice()).collect()
 }

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use redis_module::{Context, NotifyEvent, RedisString, RedisValue};
+use redis_module::{Context, RedisString, RedisValue};
 
-use super::bytes;
 use crate::error::{Error, Result};
+use crate::ffi::notify;
 use crate::reply::Reply;
 use crate::tensor::{parse_tensorget, parse_tensorset, DataFormat, Tensor, Value};
 use crate::types::tensor_type;
@@ -13,27 +13,27 @@ use crate::types::tensor_type;
 pub const ERR_EMPTY: &str = "tensor key is empty or in a different shard";
 
 /// `AI.TENSORSET <key> <type> [<dim> ...] [BLOB <data> | VALUES <val> ...]`
-pub fn tensorset(ctx: &Context, args: Vec<RedisString>) -> Result<RedisValue> {
+pub fn tensorset(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     if args.len() < 4 {
         return Err(Error::Arity("AI.TENSORSET"));
     }
     let key = ctx.open_key_writable(&args[1]);
     tensor_type::check_writable(&key)?;
-    let tensor = parse_tensorset(&bytes(&args[2..]))?;
+    let tensor = parse_tensorset(&args[2..])?;
     tensor_type::write(&key, Arc::new(tensor))?;
-    ctx.notify_keyspace_event(NotifyEvent::MODULE, "ai.tensorset", &args[1]);
+    notify(ctx, c"ai.tensorset", &args[1]);
     ctx.replicate_verbatim();
     Ok(RedisValue::SimpleStringStatic("OK"))
 }
 
 /// `AI.TENSORGET <key> [META] [BLOB | VALUES]`
-pub fn tensorget(ctx: &Context, args: Vec<RedisString>) -> Result<RedisValue> {
+pub fn tensorget(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     if !(2..=4).contains(&args.len()) {
         return Err(Error::Arity("AI.TENSORGET"));
     }
     let key = ctx.open_key(&args[1]);
     let tensor = tensor_type::read(&key)?.ok_or_else(|| Error::err(ERR_EMPTY))?;
-    let format = parse_tensorget(&bytes(&args[2..]))?;
+    let format = parse_tensorget(&args[2..])?;
     let reply = Reply::new(ctx);
     let data_len = if format.data == DataFormat::None { 0 } else { 2 };
     if format.meta {

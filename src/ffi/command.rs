@@ -13,7 +13,7 @@ use redis_module::{raw, Context, RedisString, RedisValue};
 use crate::error::{Error, Result};
 
 /// A command handler: parse, call the domain, build the reply.
-pub type Handler = fn(&Context, Vec<RedisString>) -> Result<RedisValue>;
+pub type Handler = fn(&Context, &[RedisString]) -> Result<RedisValue>;
 
 /// The C callback Redis calls; made by [`crate::command_def!`].
 pub type Callback =
@@ -81,8 +81,8 @@ pub fn dispatch(
 ) -> c_int {
     let context = Context::new(ctx);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let args = redis_module::decode_args(ctx, argv, argc);
-        handler(&context, args)
+        let args = BorrowedArgs::new(argv, argc);
+        handler(&context, &args.0)
     }));
     let reply = match outcome {
         Ok(Ok(value)) => Ok(value),
@@ -93,6 +93,33 @@ pub fn dispatch(
         }
     };
     context.reply(reply) as c_int
+}
+
+/// The command's argv, viewed as `RedisString`s without taking a reference:
+/// Redis keeps argv alive for the whole call, so retaining and releasing
+/// every argument (what `decode_args` does) is wasted work on the hot path.
+struct BorrowedArgs(Vec<RedisString>);
+
+impl BorrowedArgs {
+    fn new(argv: *mut *mut raw::RedisModuleString, argc: c_int) -> Self {
+        if argv.is_null() || argc <= 0 {
+            return BorrowedArgs(Vec::new());
+        }
+        // SAFETY: Redis passes `argc` valid string pointers in `argv`.
+        let raw = unsafe { std::slice::from_raw_parts(argv, argc as usize) };
+        BorrowedArgs(
+            raw.iter()
+                .map(|&s| RedisString::from_redis_module_string(ptr::null_mut(), s))
+                .collect(),
+        )
+    }
+}
+
+impl Drop for BorrowedArgs {
+    fn drop(&mut self) {
+        // Not ours to free: forget them, even when unwinding from a panic.
+        self.0.drain(..).for_each(std::mem::forget);
+    }
 }
 
 /// Registers every command of `defs`, and the `ai` ACL category.

@@ -22,7 +22,9 @@ pub mod panic;
 
 use std::os::raw::c_int;
 
-use redis_module::{raw, Context};
+use std::ffi::CStr;
+
+use redis_module::{raw, Context, RedisString};
 
 /// Asks Redis to report RDB short reads to our loaders instead of aborting,
 /// so a corrupt payload is a clean load error.
@@ -39,4 +41,20 @@ pub fn register_info(
     callback: extern "C" fn(*mut raw::RedisModuleInfoCtx, c_int),
 ) {
     raw::register_info_function(ctx.ctx, Some(callback));
+}
+
+/// Fires a `module`-class keyspace notification (`notify-keyspace-events d`).
+pub fn notify(ctx: &Context, event: &CStr, key: &RedisString) {
+    if let Some(notify) = crate::api!(RedisModule_NotifyKeyspaceEvent) {
+        // SAFETY: ctx is the live command context, `event` a static C string
+        // and `key` an argument of the running command.
+        unsafe {
+            notify(
+                ctx.ctx,
+                raw::NotifyEvent::MODULE.bits(),
+                event.as_ptr(),
+                key.inner,
+            )
+        };
+    }
 }

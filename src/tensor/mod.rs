@@ -14,6 +14,7 @@ pub use dtype::{code, DType};
 pub use parse::{parse_tensorget, parse_tensorset, DataFormat, GetFormat};
 pub use values::{parse_f64, parse_i64, parse_value, Value};
 
+use crate::args::Arg;
 use crate::error::{Error, Result};
 
 /// The largest tensor payload accepted, in bytes (and elements, for STRING).
@@ -86,7 +87,7 @@ impl Tensor {
     }
 
     /// A tensor from VALUES arguments. Exactly one value per element.
-    pub fn from_values<T: AsRef<[u8]>>(
+    pub fn from_values<T: Arg>(
         dtype: DType,
         shape: Vec<i64>,
         values: &[T],
@@ -97,7 +98,7 @@ impl Tensor {
         }
         let mut data = Vec::with_capacity(n * dtype.elem_size().unwrap_or(2));
         for v in values {
-            values::encode_value(dtype, v.as_ref(), &mut data)?;
+            values::encode_value(dtype, v.bytes(), &mut data)?;
         }
         Ok(Tensor { dtype, shape, data })
     }

@@ -1,6 +1,7 @@
 //! Argument parsing for AI.TENSORSET and AI.TENSORGET, Redis-free.
 
 use super::{DType, Tensor, ERR_SHAPE};
+use crate::args::{is_keyword, Arg};
 use crate::error::{Error, Result};
 use crate::tensor::values::parse_i64;
 
@@ -12,26 +13,26 @@ pub const ERR_BOTH: &str = "both BLOB and VALUES specified";
 
 /// Parses `<type> [<dim> ...] [BLOB <data> | VALUES <val> ...]`: everything
 /// after the key.
-pub fn parse_tensorset<T: AsRef<[u8]>>(args: &[T]) -> Result<Tensor> {
+pub fn parse_tensorset<T: Arg>(args: &[T]) -> Result<Tensor> {
     let (dtype, rest) = match args.split_first() {
-        Some((d, rest)) => (DType::parse(d.as_ref()).ok_or_else(|| Error::err(ERR_DTYPE))?, rest),
+        Some((d, rest)) => (DType::parse(d.bytes()).ok_or_else(|| Error::err(ERR_DTYPE))?, rest),
         None => return Err(Error::Arity("AI.TENSORSET")),
     };
     let mut shape = Vec::new();
     let mut i = 0;
     while i < rest.len() {
-        let tok = rest[i].as_ref();
-        if tok.eq_ignore_ascii_case(b"BLOB") || tok.eq_ignore_ascii_case(b"VALUES") {
+        let tok = &rest[i];
+        if is_keyword(tok, "BLOB") || is_keyword(tok, "VALUES") {
             break;
         }
-        let d = parse_i64(tok).filter(|&d| d > 0).ok_or_else(|| Error::err(ERR_SHAPE))?;
+        let d = parse_i64(tok.bytes()).filter(|&d| d > 0).ok_or_else(|| Error::err(ERR_SHAPE))?;
         shape.push(d);
         i += 1;
     }
     match rest.get(i) {
         None => Tensor::zeros(dtype, shape),
-        Some(kw) if kw.as_ref().eq_ignore_ascii_case(b"BLOB") => match &rest[i + 1..] {
-            [blob] => Tensor::from_blob(dtype, shape, blob.as_ref()),
+        Some(kw) if is_keyword(kw, "BLOB") => match &rest[i + 1..] {
+            [blob] => Tensor::from_blob(dtype, shape, blob.bytes()),
             _ => Err(Error::err(ERR_BLOB_ARGS)),
         },
         Some(_) => Tensor::from_values(dtype, shape, &rest[i + 1..]),
@@ -55,7 +56,7 @@ pub struct GetFormat {
 
 /// Parses `[META] [BLOB | VALUES]`, in any order and with repeats. No option
 /// at all means META BLOB.
-pub fn parse_tensorget<T: AsRef<[u8]>>(opts: &[T]) -> Result<GetFormat> {
+pub fn parse_tensorget<T: Arg>(opts: &[T]) -> Result<GetFormat> {
     if opts.is_empty() {
         return Ok(GetFormat {
             meta: true,
@@ -64,12 +65,11 @@ pub fn parse_tensorget<T: AsRef<[u8]>>(opts: &[T]) -> Result<GetFormat> {
     }
     let (mut meta, mut blob, mut values) = (false, false, false);
     for o in opts {
-        let o = o.as_ref();
-        if o.eq_ignore_ascii_case(b"META") {
+        if is_keyword(o, "META") {
             meta = true;
-        } else if o.eq_ignore_ascii_case(b"BLOB") {
+        } else if is_keyword(o, "BLOB") {
             blob = true;
-        } else if o.eq_ignore_ascii_case(b"VALUES") {
+        } else if is_keyword(o, "VALUES") {
             values = true;
         } else {
             return Err(Error::err(ERR_FORMAT));

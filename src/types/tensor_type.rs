@@ -68,9 +68,20 @@ pub fn check_writable(key: &RedisKeyWritable) -> Result<()> {
     read_writable(key).map(|_| ())
 }
 
-/// Stores `t` at the key, replacing a tensor that was there.
+/// Stores `t` at the key, replacing a tensor that was there. Like SET, it
+/// clears a TTL. A tensor is replaced in place, which spares Redis deleting
+/// and re-adding the key.
 pub fn write(key: &RedisKeyWritable, t: TensorValue) -> Result<()> {
-    key.set_value(&TENSOR_TYPE, t).map_err(|_| Error::WrongType)
+    match key.get_value::<TensorValue>(&TENSOR_TYPE) {
+        Ok(Some(slot)) => {
+            *slot = t;
+            // Fails only for an empty or read-only key, neither of which this is.
+            let _ = key.remove_expire();
+            Ok(())
+        }
+        Ok(None) => key.set_value(&TENSOR_TYPE, t).map_err(|_| Error::WrongType),
+        Err(_) => Err(Error::WrongType),
+    }
 }
 
 unsafe extern "C" fn rdb_load(rdb: *mut raw::RedisModuleIO, encver: c_int) -> *mut c_void {

@@ -1,1 +1,228 @@
-fn main() {}
+//! redisai-bench: drives a live server with N connections and pipelining,
+//! and prints a table. Every target is a ratio against a baseline measured
+//! in the same run (PING, plain SET/GET of the same bytes).
+//!
+//! ```text
+//! redisai-bench --port 6379 [--conns 16] [--pipeline 1] [--seconds 5] [--only NAME,...]
+//! ```
+//! `scripts/bench` starts a server with the module and runs this tool.
+
+#[path = "../../../tests/common/resp.rs"]
+#[allow(dead_code)]
+mod resp;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use resp::{Conn, Reply};
+
+/// One operation: the commands it sends, pipelined together.
+type Op = Vec<Vec<Vec<u8>>>;
+
+struct Scenario {
+    name: &'static str,
+    what: &'static str,
+    make: fn(usize) -> Op,
+}
+
+fn floats(n: usize) -> Vec<u8> {
+    (0..n).flat_map(|i| (i as f32 * 0.5).to_le_bytes()).collect()
+}
+
+fn cmd(parts: &[&[u8]]) -> Vec<Vec<u8>> {
+    parts.iter().map(|p| p.to_vec()).collect()
+}
+
+fn key(prefix: &str, conn: usize) -> Vec<u8> {
+    format!("{prefix}:{conn}").into_bytes()
+}
+
+const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "ping",
+        what: "PING",
+        make: |_| vec![cmd(&[b"PING"])],
+    },
+    Scenario {
+        name: "set_get_4k",
+        what: "SET + GET of 4 KiB (baseline for P4)",
+        make: |c| {
+            let k = key("s", c);
+            vec![cmd(&[b"SET", &k, &floats(1024)]), cmd(&[b"GET", &k])]
+        },
+    },
+    Scenario {
+        name: "tensor_blob_4k",
+        what: "AI.TENSORSET FLOAT 1024 BLOB + AI.TENSORGET BLOB (P4)",
+        make: |c| {
+            let k = key("t", c);
+            vec![
+                cmd(&[b"AI.TENSORSET", &k, b"FLOAT", b"1024", b"BLOB", &floats(1024)]),
+                cmd(&[b"AI.TENSORGET", &k, b"BLOB"]),
+            ]
+        },
+    },
+    Scenario {
+        name: "tensor_values_1024",
+        what: "AI.TENSORSET FLOAT 1024 VALUES + AI.TENSORGET VALUES",
+        make: |c| {
+            let k = key("v", c);
+            let mut set = cmd(&[b"AI.TENSORSET", &k, b"FLOAT", b"1024", b"VALUES"]);
+            set.extend((0..1024).map(|i| format!("{}", i as f32 * 0.5).into_bytes()));
+            vec![set, cmd(&[b"AI.TENSORGET", &k, b"VALUES"])]
+        },
+    },
+];
+
+struct Opts {
+    port: u16,
+    conns: usize,
+    pipeline: usize,
+    seconds: f64,
+    rounds: usize,
+    only: Vec<String>,
+}
+
+fn parse_opts() -> Result<Opts, String> {
+    let mut o = Opts { port: 6379, conns: 16, pipeline: 1, seconds: 3.0, rounds: 3, only: vec![] };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut val = || it.next().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "--port" => o.port = val()?.parse().map_err(|e| format!("--port: {e}"))?,
+            "--conns" => o.conns = val()?.parse().map_err(|e| format!("--conns: {e}"))?,
+            "--pipeline" => o.pipeline = val()?.parse().map_err(|e| format!("--pipeline: {e}"))?,
+            "--seconds" => o.seconds = val()?.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--rounds" => o.rounds = val()?.parse().map_err(|e| format!("--rounds: {e}"))?,
+            "--only" => o.only = val()?.split(',').map(str::to_string).collect(),
+            "-h" | "--help" => {
+                return Err("usage: redisai-bench --port N [--conns 16] [--pipeline 1] [--seconds 3] [--rounds 3] [--only a,b]".into())
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if o.conns == 0 || o.pipeline == 0 || o.rounds == 0 {
+        return Err("--conns, --pipeline and --rounds must be positive".into());
+    }
+    Ok(o)
+}
+
+struct Result_ {
+    ops: u64,
+    errors: u64,
+    secs: f64,
+    lat_us: Vec<u64>,
+}
+
+/// One connection's loop: send `pipeline` ops, read every reply, repeat.
+fn worker(o: &Opts, s: &Scenario, conn_id: usize, stop: &AtomicBool, measure: &AtomicBool) -> Result<Result_, String> {
+    let mut c = Conn::connect(o.port, Duration::from_secs(30)).map_err(|e| format!("connect: {e}"))?;
+    let op = (s.make)(conn_id);
+    let mut batch = Vec::new();
+    for _ in 0..o.pipeline {
+        for command in &op {
+            resp::encode(command, &mut batch);
+        }
+    }
+    let replies = o.pipeline * op.len();
+    let (mut ops, mut errors, mut lat) = (0u64, 0u64, Vec::new());
+    let mut started = None;
+    while !stop.load(Ordering::Relaxed) {
+        let t = Instant::now();
+        c.send_raw(&batch).and_then(|_| c.flush()).map_err(|e| format!("send: {e}"))?;
+        for _ in 0..replies {
+            if let Reply::Error(e) = c.read().map_err(|e| format!("read: {e}"))? {
+                if errors == 0 {
+                    eprintln!("{}: error reply: {e}", s.name);
+                }
+                errors += 1;
+            }
+        }
+        if measure.load(Ordering::Relaxed) {
+            started.get_or_insert_with(Instant::now);
+            ops += o.pipeline as u64;
+            lat.push(t.elapsed().as_micros() as u64);
+        }
+    }
+    let secs = started.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+    Ok(Result_ { ops, errors, secs, lat_us: lat })
+}
+
+fn run(o: &Opts, s: &Scenario) -> Result<(f64, u64, u64, u64), String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let measure = Arc::new(AtomicBool::new(false));
+    let results = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..o.conns)
+            .map(|i| {
+                let (stop, measure) = (Arc::clone(&stop), Arc::clone(&measure));
+                scope.spawn(move || worker(o, s, i, &stop, &measure))
+            })
+            .collect();
+        std::thread::sleep(Duration::from_secs_f64((o.seconds * 0.2).min(1.0))); // warm-up
+        measure.store(true, Ordering::Relaxed);
+        std::thread::sleep(Duration::from_secs_f64(o.seconds));
+        stop.store(true, Ordering::Relaxed);
+        handles.into_iter().map(|h| h.join().map_err(|_| "worker panicked".to_string())).collect::<Vec<_>>()
+    });
+    let (mut ops, mut errors, mut secs, mut lat) = (0u64, 0u64, 0f64, Vec::new());
+    for r in results {
+        let r = r??;
+        ops += r.ops;
+        errors += r.errors;
+        secs = secs.max(r.secs);
+        lat.extend(r.lat_us);
+    }
+    lat.sort_unstable();
+    let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or(0);
+    Ok((ops as f64 / secs.max(1e-9), pct(0.50), pct(0.99), errors))
+}
+
+fn main() {
+    let o = match parse_opts() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    println!(
+        "conns={} pipeline={} seconds={} rounds={} (ops/s: median over rounds, scenarios interleaved; \
+         one op may be 2 commands; latency is per pipelined batch, from the median round)\n",
+        o.conns, o.pipeline, o.seconds, o.rounds
+    );
+    let chosen: Vec<&Scenario> =
+        SCENARIOS.iter().filter(|s| o.only.is_empty() || o.only.iter().any(|n| n == s.name)).collect();
+    // Rounds interleave the scenarios (A B C, A B C, ...), so slow drift in
+    // the machine's speed hits every scenario alike.
+    let mut runs: Vec<Vec<(f64, u64, u64, u64)>> = vec![Vec::new(); chosen.len()];
+    for _ in 0..o.rounds {
+        for (i, s) in chosen.iter().enumerate() {
+            match run(&o, s) {
+                Ok(r) => runs[i].push(r),
+                Err(e) => {
+                    eprintln!("{}: {e}", s.name);
+                    std::process::exit(1);
+                }
+            }
+        }
+    }
+    println!("| scenario | what | ops/s | p50 µs | p99 µs | errors |");
+    println!("|---|---|---:|---:|---:|---:|");
+    let mut rates = std::collections::HashMap::new();
+    for (s, mut r) in chosen.iter().zip(runs) {
+        r.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let errors: u64 = r.iter().map(|x| x.3).sum();
+        let (rate, p50, p99, _) = r[r.len() / 2];
+        println!("| {} | {} | {:.0} | {} | {} | {} |", s.name, s.what, rate, p50, p99, errors);
+        rates.insert(s.name, rate);
+    }
+    println!();
+    let ratio = |a: &str, b: &str| rates.get(a).zip(rates.get(b)).map(|(x, y)| x / y);
+    if let Some(r) = ratio("tensor_blob_4k", "set_get_4k") {
+        println!("P4 = tensor_blob_4k / set_get_4k = {r:.3} (target >= 0.8)");
+    }
+    if let Some(r) = ratio("tensor_values_1024", "tensor_blob_4k") {
+        println!("VALUES / BLOB (1024 floats) = {r:.3}");
+    }
+}
