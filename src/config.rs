@@ -57,7 +57,10 @@ static CONFIG: RwLock<Config> = RwLock::new(Config::new());
 
 /// A copy of the current configuration.
 pub fn get() -> Config {
-    CONFIG.read().unwrap_or_else(PoisonError::into_inner).clone()
+    CONFIG
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
 }
 
 /// Changes the current configuration.
@@ -76,7 +79,7 @@ pub fn parse_positive(v: &[u8]) -> Option<i64> {
 /// Arguments come in `KEY VALUE` pairs. BACKENDSPATH is applied first, then
 /// the rest in order. Keys are case-insensitive.
 pub fn apply_load_args(base: Config, args: &[&[u8]]) -> Result<(Config, Vec<String>), String> {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return Err("ERR module arguments must come in KEY VALUE pairs".to_string());
     }
     let pairs: Vec<(&[u8], &[u8])> = args.chunks_exact(2).map(|p| (p[0], p[1])).collect();

@@ -68,7 +68,10 @@ mod tests {
 
     #[test]
     fn prefix_is_added_once() {
-        assert_eq!(Error::err("invalid data type").reply_text(), "ERR invalid data type");
+        assert_eq!(
+            Error::err("invalid data type").reply_text(),
+            "ERR invalid data type"
+        );
         assert_eq!(
             Error::raw("Invalid argument: X").reply_text(),
             "Invalid argument: X"

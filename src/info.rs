@@ -29,7 +29,11 @@ fn write(ctx: *mut raw::RedisModuleInfoCtx) {
     section(ctx, "versions");
     field(ctx, "RedisAI_version", env!("CARGO_PKG_VERSION"));
     int(ctx, "low_level_API_version", 1);
-    int(ctx, "rdb_version", crate::persistence::tensor_codec::ENCVER.into());
+    int(
+        ctx,
+        "rdb_version",
+        crate::persistence::tensor_codec::ENCVER.into(),
+    );
 
     section(ctx, "git");
     field(ctx, "git_sha", env!("REDISAI_GIT_SHA"));
@@ -58,23 +62,35 @@ fn write(ctx: *mut raw::RedisModuleInfoCtx) {
     section(ctx, "cpu");
     field(ctx, "self_used_cpu_sys", &cpu(libc::RUSAGE_SELF, false));
     field(ctx, "self_used_cpu_user", &cpu(libc::RUSAGE_SELF, true));
-    field(ctx, "children_used_cpu_sys", &cpu(libc::RUSAGE_CHILDREN, false));
-    field(ctx, "children_used_cpu_user", &cpu(libc::RUSAGE_CHILDREN, true));
-    field(ctx, "main_thread_used_cpu_sys", &cpu(libc::RUSAGE_THREAD, false));
-    field(ctx, "main_thread_used_cpu_user", &cpu(libc::RUSAGE_THREAD, true));
+    field(
+        ctx,
+        "children_used_cpu_sys",
+        &cpu(libc::RUSAGE_CHILDREN, false),
+    );
+    field(
+        ctx,
+        "children_used_cpu_user",
+        &cpu(libc::RUSAGE_CHILDREN, true),
+    );
+    field(
+        ctx,
+        "main_thread_used_cpu_sys",
+        &cpu(libc::RUSAGE_THREAD, false),
+    );
+    field(
+        ctx,
+        "main_thread_used_cpu_user",
+        &cpu(libc::RUSAGE_THREAD, true),
+    );
 }
 
 /// CPU seconds as `<s>.<µs>`, like Redis's own `used_cpu_*` fields.
 fn cpu(who: c_int, user: bool) -> String {
-    // SAFETY: getrusage fills the zeroed struct; RUSAGE_THREAD is the
-    // calling (main) thread, which is where INFO runs.
-    let usage = unsafe {
-        let mut u: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(who, &mut u) != 0 {
-            return "0.000000".to_string();
+    match crate::ffi::rusage(who) {
+        Some((u, sys)) => {
+            let t = if user { u } else { sys };
+            format!("{}.{:06}", t.as_secs(), t.subsec_micros())
         }
-        u
-    };
-    let t = if user { usage.ru_utime } else { usage.ru_stime };
-    format!("{}.{:06}", t.tv_sec, t.tv_usec)
+        None => "0.000000".to_string(),
+    }
 }

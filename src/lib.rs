@@ -6,6 +6,11 @@
 //! - Redis adapters: [`commands`] (thin handlers), [`info`], [`reply`];
 //! - the unsafe boundary: [`types`] (type callbacks) and [`ffi`].
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo)
+)]
+
 pub mod args;
 pub mod backends;
 pub mod commands;

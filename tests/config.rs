@@ -17,20 +17,43 @@ fn ai_config_subcommands_and_errors() {
     assert_eq!(err(&mut c, &["AI.CONFIG"]), arity);
     assert_eq!(err(&mut c, &["AI.CONFIG", "GET"]), arity);
     assert_eq!(err(&mut c, &["AI.CONFIG", "LOADBACKEND", "TORCH"]), arity);
-    assert_eq!(err(&mut c, &["AI.CONFIG", "NOPE"]), "ERR unsupported subcommand");
-    assert_eq!(err(&mut c, &["AI.CONFIG", "BACKENDSPATH"]), "ERR BACKENDSPATH: missing path argument");
-    assert_eq!(err(&mut c, &["AI.CONFIG", "MODEL_CHUNK_SIZE"]), "ERR MODEL_CHUNK_SIZE: missing chunk size");
+    assert_eq!(
+        err(&mut c, &["AI.CONFIG", "NOPE"]),
+        "ERR unsupported subcommand"
+    );
+    assert_eq!(
+        err(&mut c, &["AI.CONFIG", "BACKENDSPATH"]),
+        "ERR BACKENDSPATH: missing path argument"
+    );
+    assert_eq!(
+        err(&mut c, &["AI.CONFIG", "MODEL_CHUNK_SIZE"]),
+        "ERR MODEL_CHUNK_SIZE: missing chunk size"
+    );
     for bad in ["0", "-1", "x", "1.5"] {
         assert_eq!(
             err(&mut c, &["AI.CONFIG", "MODEL_CHUNK_SIZE", bad]),
             "ERR MODEL_CHUNK_SIZE: invalid chunk size"
         );
     }
-    assert_eq!(err(&mut c, &["AI.CONFIG", "LOADBACKEND", "PYTORCH", "x.so"]), "ERR unsupported backend");
-    assert_eq!(err(&mut c, &["AI.CONFIG", "LOADBACKEND", "TF", "x.so"]), "ERR error loading backend");
-    assert_eq!(err(&mut c, &["AI.CONFIG", "LOADBACKEND", "TFLITE", "x.so"]), "ERR error loading backend");
-    for (name, present) in [("TORCH", has_backend("torch")), ("onnx", has_backend("onnx"))] {
-        let r = c.cmd(&["AI.CONFIG", "LOADBACKEND", name, "redisai_x/redisai_x.so"]).expect("reply");
+    assert_eq!(
+        err(&mut c, &["AI.CONFIG", "LOADBACKEND", "PYTORCH", "x.so"]),
+        "ERR unsupported backend"
+    );
+    assert_eq!(
+        err(&mut c, &["AI.CONFIG", "LOADBACKEND", "TF", "x.so"]),
+        "ERR error loading backend"
+    );
+    assert_eq!(
+        err(&mut c, &["AI.CONFIG", "LOADBACKEND", "TFLITE", "x.so"]),
+        "ERR error loading backend"
+    );
+    for (name, present) in [
+        ("TORCH", has_backend("torch")),
+        ("onnx", has_backend("onnx")),
+    ] {
+        let r = c
+            .cmd(&["AI.CONFIG", "LOADBACKEND", name, "redisai_x/redisai_x.so"])
+            .expect("reply");
         if present {
             assert!(r.is_ok(), "{name}: {r:?}");
         } else {
@@ -39,30 +62,61 @@ fn ai_config_subcommands_and_errors() {
     }
 
     assert_eq!(
-        c.cmd(&["AI.CONFIG", "GET", "MODEL_CHUNK_SIZE"]).expect("reply"),
+        c.cmd(&["AI.CONFIG", "GET", "MODEL_CHUNK_SIZE"])
+            .expect("reply"),
         Reply::Int(511 * 1024 * 1024)
     );
-    assert!(c.cmd(&["AI.CONFIG", "MODEL_CHUNK_SIZE", "450"]).expect("reply").is_ok());
-    assert_eq!(c.cmd(&["ai.config", "get", "model_chunk_size"]).expect("reply"), Reply::Int(450));
-    let default_path = c.cmd(&["AI.CONFIG", "GET", "BACKENDSPATH"]).expect("reply").text();
+    assert!(c
+        .cmd(&["AI.CONFIG", "MODEL_CHUNK_SIZE", "450"])
+        .expect("reply")
+        .is_ok());
+    assert_eq!(
+        c.cmd(&["ai.config", "get", "model_chunk_size"])
+            .expect("reply"),
+        Reply::Int(450)
+    );
+    let default_path = c
+        .cmd(&["AI.CONFIG", "GET", "BACKENDSPATH"])
+        .expect("reply")
+        .text();
     assert!(default_path.ends_with("/backends"), "{default_path}");
-    assert!(c.cmd(&["AI.CONFIG", "BACKENDSPATH", "/opt/anything"]).expect("reply").is_ok());
+    assert!(c
+        .cmd(&["AI.CONFIG", "BACKENDSPATH", "/opt/anything"])
+        .expect("reply")
+        .is_ok());
     assert_eq!(
         c.cmd(&["AI.CONFIG", "GET", "BACKENDSPATH"]).expect("reply"),
         Reply::Bulk(b"/opt/anything".to_vec())
     );
-    assert_eq!(c.cmd(&["AI.CONFIG", "GET", "NOPE"]).expect("reply"), Reply::Nil);
+    assert_eq!(
+        c.cmd(&["AI.CONFIG", "GET", "NOPE"]).expect("reply"),
+        Reply::Nil
+    );
     // Extra arguments are ignored.
-    assert!(c.cmd(&["AI.CONFIG", "MODEL_CHUNK_SIZE", "451", "extra"]).expect("reply").is_ok());
+    assert!(c
+        .cmd(&["AI.CONFIG", "MODEL_CHUNK_SIZE", "451", "extra"])
+        .expect("reply")
+        .is_ok());
 }
 
 #[test]
 fn load_time_arguments_apply() {
     let s = Server::with(
         &[
-            "THREADS_PER_QUEUE", "4", "INTRA_OP_PARALLELISM", "2", "INTER_OP_PARALLELISM", "3",
-            "MODEL_CHUNK_SIZE", "1024", "MODEL_EXECUTION_TIMEOUT", "2000", "BACKEND_MEMORY_LIMIT", "100",
-            "backendspath", "/tmp/b",
+            "THREADS_PER_QUEUE",
+            "4",
+            "INTRA_OP_PARALLELISM",
+            "2",
+            "INTER_OP_PARALLELISM",
+            "3",
+            "MODEL_CHUNK_SIZE",
+            "1024",
+            "MODEL_EXECUTION_TIMEOUT",
+            "2000",
+            "BACKEND_MEMORY_LIMIT",
+            "100",
+            "backendspath",
+            "/tmp/b",
         ],
         &[],
     );
@@ -73,10 +127,20 @@ fn load_time_arguments_apply() {
     assert_eq!(f("ai_model_execution_timeout").as_deref(), Some("2000"));
     assert_eq!(f("ai_backend_memory_limit").as_deref(), Some("100"));
     let mut c = s.conn();
-    assert_eq!(c.cmd(&["AI.CONFIG", "GET", "MODEL_CHUNK_SIZE"]).expect("reply"), Reply::Int(1024));
-    assert_eq!(c.cmd(&["AI.CONFIG", "GET", "BACKENDSPATH"]).expect("reply"), Reply::Bulk(b"/tmp/b".to_vec()));
+    assert_eq!(
+        c.cmd(&["AI.CONFIG", "GET", "MODEL_CHUNK_SIZE"])
+            .expect("reply"),
+        Reply::Int(1024)
+    );
+    assert_eq!(
+        c.cmd(&["AI.CONFIG", "GET", "BACKENDSPATH"]).expect("reply"),
+        Reply::Bulk(b"/tmp/b".to_vec())
+    );
     let log = s.log();
-    assert!(log.contains("Setting THREADS_PER_QUEUE parameter to 4"), "{log}");
+    assert!(
+        log.contains("Setting THREADS_PER_QUEUE parameter to 4"),
+        "{log}"
+    );
     // BACKENDSPATH is applied first even though it came last.
     let first = log.find("Setting BACKENDSPATH").expect("logged");
     assert!(first < log.find("Setting THREADS_PER_QUEUE").expect("logged"));
@@ -85,12 +149,30 @@ fn load_time_arguments_apply() {
 #[test]
 fn bad_load_arguments_fail_the_load_with_a_log_line() {
     for (args, line) in [
-        (vec!["THREADS_PER_QUEUE", "0"], "ERR error processing argument: THREADS_PER_QUEUE 0"),
-        (vec!["MODEL_EXECUTION_TIMEOUT", "10"], "ERR error processing argument: MODEL_EXECUTION_TIMEOUT 10"),
-        (vec!["NO_SUCH_KEY", "1"], "ERR error processing argument: NO_SUCH_KEY 1"),
-        (vec!["INTRA_OP_PARALLELISM", "abc"], "ERR error processing argument: INTRA_OP_PARALLELISM abc"),
-        (vec!["THREADS_PER_QUEUE"], "ERR module arguments must come in KEY VALUE pairs"),
-        (vec!["TF", "redisai_tensorflow.so"], "ERR error processing argument: TF redisai_tensorflow.so"),
+        (
+            vec!["THREADS_PER_QUEUE", "0"],
+            "ERR error processing argument: THREADS_PER_QUEUE 0",
+        ),
+        (
+            vec!["MODEL_EXECUTION_TIMEOUT", "10"],
+            "ERR error processing argument: MODEL_EXECUTION_TIMEOUT 10",
+        ),
+        (
+            vec!["NO_SUCH_KEY", "1"],
+            "ERR error processing argument: NO_SUCH_KEY 1",
+        ),
+        (
+            vec!["INTRA_OP_PARALLELISM", "abc"],
+            "ERR error processing argument: INTRA_OP_PARALLELISM abc",
+        ),
+        (
+            vec!["THREADS_PER_QUEUE"],
+            "ERR module arguments must come in KEY VALUE pairs",
+        ),
+        (
+            vec!["TF", "redisai_tensorflow.so"],
+            "ERR error processing argument: TF redisai_tensorflow.so",
+        ),
     ] {
         let e = match Server::try_with(&args, &[]) {
             Ok(_) => panic!("{args:?} should fail the load"),
@@ -102,7 +184,9 @@ fn bad_load_arguments_fail_the_load_with_a_log_line() {
     let s = Server::start();
     let mut c = s.conn();
     let path = common::module_path().to_string_lossy().into_owned();
-    let r = c.cmd(&["MODULE", "LOAD", &path, "THREADS_PER_QUEUE", "-3"]).expect("reply");
+    let r = c
+        .cmd(&["MODULE", "LOAD", &path, "THREADS_PER_QUEUE", "-3"])
+        .expect("reply");
     assert!(r.is_error(), "{r:?}");
     assert!(s.alive());
 }
@@ -115,7 +199,13 @@ fn info_modules_sections_in_redisai_order() {
     let headers: Vec<&str> = info.lines().filter(|l| l.starts_with("# ai_")).collect();
     assert_eq!(
         headers,
-        ["# ai_versions", "# ai_git", "# ai_load_time_configs", "# ai_backends_info", "# ai_cpu"]
+        [
+            "# ai_versions",
+            "# ai_git",
+            "# ai_load_time_configs",
+            "# ai_backends_info",
+            "# ai_cpu"
+        ]
     );
     let section = |name: &str| -> Vec<String> {
         let start = info.find(&format!("# {name}")).expect("section");
@@ -127,7 +217,14 @@ fn info_modules_sections_in_redisai_order() {
             .map(|l| l.split(':').next().unwrap_or("").to_string())
             .collect()
     };
-    assert_eq!(section("ai_versions"), ["ai_RedisAI_version", "ai_low_level_API_version", "ai_rdb_version"]);
+    assert_eq!(
+        section("ai_versions"),
+        [
+            "ai_RedisAI_version",
+            "ai_low_level_API_version",
+            "ai_rdb_version"
+        ]
+    );
     assert_eq!(section("ai_git"), ["ai_git_sha"]);
     assert_eq!(
         section("ai_load_time_configs"),
@@ -140,23 +237,43 @@ fn info_modules_sections_in_redisai_order() {
         ]
     );
     let backends = section("ai_backends_info");
-    assert_eq!(backends.contains(&"ai_Torch_version".to_string()), has_backend("torch"), "{backends:?}");
-    assert_eq!(backends.contains(&"ai_onnxruntime_version".to_string()), has_backend("onnx"), "{backends:?}");
+    assert_eq!(
+        backends.contains(&"ai_Torch_version".to_string()),
+        has_backend("torch"),
+        "{backends:?}"
+    );
+    assert_eq!(
+        backends.contains(&"ai_onnxruntime_version".to_string()),
+        has_backend("onnx"),
+        "{backends:?}"
+    );
     if has_backend("torch") {
-        assert_eq!(s.info_field("modules", "ai_Torch_version").as_deref(), Some("2.13.0"));
+        assert_eq!(
+            s.info_field("modules", "ai_Torch_version").as_deref(),
+            Some("2.13.0")
+        );
     }
     if has_backend("onnx") {
-        assert_eq!(s.info_field("modules", "ai_onnxruntime_version").as_deref(), Some("1.31.1"));
+        assert_eq!(
+            s.info_field("modules", "ai_onnxruntime_version").as_deref(),
+            Some("1.31.1")
+        );
     }
     let cpu = section("ai_cpu");
     assert_eq!(cpu[0], "ai_self_used_cpu_sys");
     assert!(cpu.contains(&"ai_main_thread_used_cpu_user".to_string()));
-    assert_eq!(s.info_field("modules", "ai_rdb_version").as_deref(), Some("4"));
+    assert_eq!(
+        s.info_field("modules", "ai_rdb_version").as_deref(),
+        Some("4")
+    );
 
     // MODULE LIST: name `ai`, version major*10000 + minor*100 + patch.
     let list = c.cmd(&["MODULE", "LIST"]).expect("reply");
     let m = list.array()[0].array();
     assert_eq!(m[1], Reply::Bulk(b"ai".to_vec()));
-    let v = env!("CARGO_PKG_VERSION").split('.').map(|p| p.parse::<i64>().expect("num")).collect::<Vec<_>>();
+    let v = env!("CARGO_PKG_VERSION")
+        .split('.')
+        .map(|p| p.parse::<i64>().expect("num"))
+        .collect::<Vec<_>>();
     assert_eq!(m[3], Reply::Int(v[0] * 10000 + v[1] * 100 + v[2]));
 }

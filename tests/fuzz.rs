@@ -35,8 +35,25 @@ const DTYPES: &[&str] = &[
     "float", "uint32", "FLOAT16", "", "X",
 ];
 const NUMBERS: &[&str] = &[
-    "0", "1", "2", "3", "-1", "-128", "255", "65536", "1.5", "nan", "inf", "-inf", "1e308",
-    "9223372036854775807", "9223372036854775808", "abc", "", "007", "+1",
+    "0",
+    "1",
+    "2",
+    "3",
+    "-1",
+    "-128",
+    "255",
+    "65536",
+    "1.5",
+    "nan",
+    "inf",
+    "-inf",
+    "1e308",
+    "9223372036854775807",
+    "9223372036854775808",
+    "abc",
+    "",
+    "007",
+    "+1",
 ];
 
 fn width(dtype: &str) -> usize {
@@ -50,21 +67,46 @@ fn width(dtype: &str) -> usize {
 
 fn tensorset(r: &mut Rng) -> Vec<Vec<u8>> {
     let dtype = r.pick(DTYPES);
-    let mut a: Vec<Vec<u8>> = vec![b"AI.TENSORSET".to_vec(), format!("k{}", r.below(8)).into_bytes(), dtype.into()];
+    let mut a: Vec<Vec<u8>> = vec![
+        b"AI.TENSORSET".to_vec(),
+        format!("k{}", r.below(8)).into_bytes(),
+        dtype.into(),
+    ];
     let ndim = r.below(4) as usize;
     let dims: Vec<u64> = (0..ndim).map(|_| r.below(5)).collect();
     for d in &dims {
-        a.push(if r.below(20) == 0 { r.pick(NUMBERS).into() } else { d.to_string().into_bytes() });
+        a.push(if r.below(20) == 0 {
+            r.pick(NUMBERS).into()
+        } else {
+            d.to_string().into_bytes()
+        });
     }
-    let n: u64 = dims.iter().product::<u64>().max(if ndim == 0 { 1 } else { 0 });
+    let n: u64 = dims
+        .iter()
+        .product::<u64>()
+        .max(if ndim == 0 { 1 } else { 0 });
     match r.below(4) {
         0 => {}
         1 => {
-            a.push(if r.below(2) == 0 { b"BLOB".to_vec() } else { b"blob".to_vec() });
-            let len = if r.below(3) == 0 { r.below(40) as usize } else { n as usize * width(dtype) };
-            let mut blob = if r.below(2) == 0 { vec![0u8; len] } else { r.bytes(len) };
+            a.push(if r.below(2) == 0 {
+                b"BLOB".to_vec()
+            } else {
+                b"blob".to_vec()
+            });
+            let len = if r.below(3) == 0 {
+                r.below(40) as usize
+            } else {
+                n as usize * width(dtype)
+            };
+            let mut blob = if r.below(2) == 0 {
+                vec![0u8; len]
+            } else {
+                r.bytes(len)
+            };
             if dtype.eq_ignore_ascii_case("STRING") && r.below(2) == 0 {
-                blob = (0..n).flat_map(|i| format!("s{i}\0").into_bytes()).collect();
+                blob = (0..n)
+                    .flat_map(|i| format!("s{i}\0").into_bytes())
+                    .collect();
             }
             a.push(blob);
             if r.below(10) == 0 {
@@ -89,7 +131,10 @@ fn tensorset(r: &mut Rng) -> Vec<Vec<u8>> {
 }
 
 fn tensorget(r: &mut Rng) -> Vec<Vec<u8>> {
-    let mut a: Vec<Vec<u8>> = vec![b"AI.TENSORGET".to_vec(), format!("k{}", r.below(9)).into_bytes()];
+    let mut a: Vec<Vec<u8>> = vec![
+        b"AI.TENSORGET".to_vec(),
+        format!("k{}", r.below(9)).into_bytes(),
+    ];
     for _ in 0..r.below(4) {
         a.push(r.pick(&["META", "BLOB", "VALUES", "meta", "x", ""]).into());
     }
@@ -101,8 +146,18 @@ fn config(r: &mut Rng) -> Vec<Vec<u8>> {
     for _ in 0..r.below(4) {
         a.push(
             r.pick(&[
-                "GET", "MODEL_CHUNK_SIZE", "BACKENDSPATH", "LOADBACKEND", "TORCH", "ONNX", "TF",
-                "100", "0", "-5", "x", "/tmp/nowhere",
+                "GET",
+                "MODEL_CHUNK_SIZE",
+                "BACKENDSPATH",
+                "LOADBACKEND",
+                "TORCH",
+                "ONNX",
+                "TF",
+                "100",
+                "0",
+                "-5",
+                "x",
+                "/tmp/nowhere",
             ])
             .into(),
         );
@@ -128,7 +183,13 @@ fn restore(r: &mut Rng, dumps: &[Vec<u8>]) -> Vec<Vec<u8>> {
             body.extend_from_slice(&extra);
         }
     }
-    vec![b"RESTORE".to_vec(), b"fuzz".to_vec(), b"0".to_vec(), rdb::with_footer(body), b"REPLACE".to_vec()]
+    vec![
+        b"RESTORE".to_vec(),
+        b"fuzz".to_vec(),
+        b"0".to_vec(),
+        rdb::with_footer(body),
+        b"REPLACE".to_vec(),
+    ]
 }
 
 fn acceptable(cmd: &[u8], reply: &Reply) -> bool {
@@ -143,12 +204,26 @@ fn acceptable(cmd: &[u8], reply: &Reply) -> bool {
 
 #[test]
 fn ten_thousand_random_commands() {
-    let seed = std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_1234_u64);
+    let seed = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_1234_u64);
     let mut r = Rng(seed);
     let s = Server::start();
     let mut c = s.conn();
     for f in [
-        &["AI.TENSORSET", "a", "FLOAT", "2", "2", "VALUES", "1", "2", "3", "4"][..],
+        &[
+            "AI.TENSORSET",
+            "a",
+            "FLOAT",
+            "2",
+            "2",
+            "VALUES",
+            "1",
+            "2",
+            "3",
+            "4",
+        ][..],
         &["AI.TENSORSET", "b", "STRING", "3", "VALUES", "x", "", "yz"][..],
         &["AI.TENSORSET", "c", "INT64", "1"][..],
     ] {
@@ -182,7 +257,9 @@ fn ten_thousand_random_commands() {
         }
         c.flush().expect("flush");
         for cmd in &cmds {
-            let reply = c.read().unwrap_or_else(|e| panic!("round {round}: no reply to {cmd:?}: {e}"));
+            let reply = c
+                .read()
+                .unwrap_or_else(|e| panic!("round {round}: no reply to {cmd:?}: {e}"));
             if reply.is_error() {
                 errors += 1;
             } else {
@@ -191,7 +268,9 @@ fn ten_thousand_random_commands() {
             assert!(
                 acceptable(&cmd[0], &reply),
                 "seed {seed}: unexpected reply {reply:?} to {:?}",
-                cmd.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>()
+                cmd.iter()
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect::<Vec<_>>()
             );
         }
     }
@@ -199,5 +278,8 @@ fn ten_thousand_random_commands() {
     // Both outcomes are exercised, not just the error paths.
     assert!(oks > 2000 && errors > 2000, "{oks} ok, {errors} errors");
     assert!(s.alive());
-    assert_eq!(c.cmd(&["PING"]).expect("reply"), Reply::Status("PONG".into()));
+    assert_eq!(
+        c.cmd(&["PING"]).expect("reply"),
+        Reply::Status("PONG".into())
+    );
 }

@@ -9,21 +9,89 @@ use common::{Conn, Reply, Server};
 
 /// One tensor of every dtype, in both input forms, plus a scalar.
 const FIXTURES: &[&[&str]] = &[
-    &["AI.TENSORSET", "f", "FLOAT", "2", "2", "VALUES", "1.5", "-2", "0.1", "1e10"],
-    &["AI.TENSORSET", "d", "DOUBLE", "3", "VALUES", "1", "2.25", "-3"],
+    &[
+        "AI.TENSORSET",
+        "f",
+        "FLOAT",
+        "2",
+        "2",
+        "VALUES",
+        "1.5",
+        "-2",
+        "0.1",
+        "1e10",
+    ],
+    &[
+        "AI.TENSORSET",
+        "d",
+        "DOUBLE",
+        "3",
+        "VALUES",
+        "1",
+        "2.25",
+        "-3",
+    ],
     &["AI.TENSORSET", "i8", "INT8", "2", "VALUES", "-5", "7"],
-    &["AI.TENSORSET", "i16", "INT16", "1", "2", "VALUES", "-300", "300"],
+    &[
+        "AI.TENSORSET",
+        "i16",
+        "INT16",
+        "1",
+        "2",
+        "VALUES",
+        "-300",
+        "300",
+    ],
     &["AI.TENSORSET", "i32", "INT32", "2", "1", "VALUES", "1", "2"],
-    &["AI.TENSORSET", "i64", "INT64", "1", "VALUES", "9223372036854775807"],
-    &["AI.TENSORSET", "u8", "UINT8", "3", "VALUES", "0", "128", "255"],
+    &[
+        "AI.TENSORSET",
+        "i64",
+        "INT64",
+        "1",
+        "VALUES",
+        "9223372036854775807",
+    ],
+    &[
+        "AI.TENSORSET",
+        "u8",
+        "UINT8",
+        "3",
+        "VALUES",
+        "0",
+        "128",
+        "255",
+    ],
     &["AI.TENSORSET", "u16", "UINT16", "2", "VALUES", "1", "65535"],
-    &["AI.TENSORSET", "bool", "BOOL", "4", "VALUES", "1", "0", "0", "1"],
-    &["AI.TENSORSET", "str", "STRING", "2", "2", "VALUES", "a", "", "hello", "z"],
+    &[
+        "AI.TENSORSET",
+        "bool",
+        "BOOL",
+        "4",
+        "VALUES",
+        "1",
+        "0",
+        "0",
+        "1",
+    ],
+    &[
+        "AI.TENSORSET",
+        "str",
+        "STRING",
+        "2",
+        "2",
+        "VALUES",
+        "a",
+        "",
+        "hello",
+        "z",
+    ],
     &["AI.TENSORSET", "scalar", "FLOAT", "VALUES", "3"],
     &["AI.TENSORSET", "zeros", "INT32", "4", "4"],
 ];
 
-const KEYS: &[&str] = &["f", "d", "i8", "i16", "i32", "i64", "u8", "u16", "bool", "str", "scalar", "zeros"];
+const KEYS: &[&str] = &[
+    "f", "d", "i8", "i16", "i32", "i64", "u8", "u16", "bool", "str", "scalar", "zeros",
+];
 
 fn load_fixtures(c: &mut Conn) {
     for f in FIXTURES {
@@ -71,7 +139,10 @@ fn rdb_file_survives_a_restart() {
 
 #[test]
 fn aof_rewrite_without_preamble_replays() {
-    let mut s = Server::with(&[], &["--appendonly", "yes", "--aof-use-rdb-preamble", "no"]);
+    let mut s = Server::with(
+        &[],
+        &["--appendonly", "yes", "--aof-use-rdb-preamble", "no"],
+    );
     let mut c = s.conn();
     load_fixtures(&mut c);
     let before = snapshot(&mut c);
@@ -83,15 +154,23 @@ fn aof_rewrite_without_preamble_replays() {
         .find(|e| e.file_name().to_string_lossy().contains(".incr.aof"))
         .expect("incr aof");
     let text = std::fs::read(incr.path()).expect("read aof");
-    assert!(text.windows(6).any(|w| w == b"VALUES"), "verbatim TENSORSET in the AOF");
+    assert!(
+        text.windows(6).any(|w| w == b"VALUES"),
+        "verbatim TENSORSET in the AOF"
+    );
 
     assert!(!c.cmd(&["BGREWRITEAOF"]).expect("reply").is_error());
     s.wait_for("the AOF rewrite", 30, |s| {
-        s.info_field("persistence", "aof_rewrite_in_progress").as_deref() == Some("0")
-            && s.info_field("persistence", "aof_rewrite_scheduled").as_deref() == Some("0")
+        s.info_field("persistence", "aof_rewrite_in_progress")
+            .as_deref()
+            == Some("0")
+            && s.info_field("persistence", "aof_rewrite_scheduled")
+                .as_deref()
+                == Some("0")
     });
     assert_eq!(
-        s.info_field("persistence", "aof_last_bgrewrite_status").as_deref(),
+        s.info_field("persistence", "aof_last_bgrewrite_status")
+            .as_deref(),
         Some("ok")
     );
     let base = std::fs::read_dir(&aof_dir)
@@ -100,7 +179,10 @@ fn aof_rewrite_without_preamble_replays() {
         .find(|e| e.file_name().to_string_lossy().contains(".base.aof"))
         .expect("base aof");
     let text = std::fs::read(base.path()).expect("read base");
-    assert!(!text.starts_with(b"REDIS"), "the rewrite must not use an RDB preamble");
+    assert!(
+        !text.starts_with(b"REDIS"),
+        "the rewrite must not use an RDB preamble"
+    );
     assert_eq!(
         text.windows(12).filter(|w| w == b"AI.TENSORSET").count(),
         KEYS.len(),
@@ -118,7 +200,9 @@ fn dump_restore_round_trips() {
     for k in KEYS {
         let payload = c.cmd(&["DUMP", k]).expect("reply").bulk().to_vec();
         let copy = format!("{k}-copy");
-        let r = c.cmd(&[b"RESTORE", copy.as_bytes(), b"0", &payload]).expect("reply");
+        let r = c
+            .cmd(&[b"RESTORE", copy.as_bytes(), b"0", &payload])
+            .expect("reply");
         assert!(r.is_ok(), "{k}: {r:?}");
         for opt in ["BLOB", "VALUES"] {
             assert_eq!(
@@ -143,16 +227,27 @@ fn redisai_1_2_7_dump_payload_restores() {
     // The same bytes from the builder used for the other encvers.
     let built = rdb::module_value(
         rdb::TENSOR_ID_V4,
-        &[Field::U(0), Field::U(32), Field::S(2), Field::S(2), Field::S(1), Field::Str(&[1, 0, 0, 0, 2, 0, 0, 0])],
+        &[
+            Field::U(0),
+            Field::U(32),
+            Field::S(2),
+            Field::S(2),
+            Field::S(1),
+            Field::Str(&[1, 0, 0, 0, 2, 0, 0, 0]),
+        ],
     );
     assert_eq!(built, payload);
     let payload = rdb::with_footer(payload);
 
     let s = Server::start();
     let mut c = s.conn();
-    assert!(c.cmd(&[&b"RESTORE"[..], b"t", b"0", &payload]).expect("reply").is_ok());
+    assert!(c
+        .cmd(&[&b"RESTORE"[..], b"t", b"0", &payload])
+        .expect("reply")
+        .is_ok());
     assert_eq!(
-        c.cmd(&["AI.TENSORGET", "t", "META", "VALUES"]).expect("reply"),
+        c.cmd(&["AI.TENSORGET", "t", "META", "VALUES"])
+            .expect("reply"),
         Reply::Array(vec![
             Reply::Bulk(b"dtype".to_vec()),
             Reply::Bulk(b"INT32".to_vec()),
@@ -171,21 +266,38 @@ fn redisai_1_2_7_dump_payload_restores() {
 fn older_encvers_and_string_offsets_restore() {
     let s = Server::start();
     let mut c = s.conn();
-    let data: Vec<u8> = [1.0f32, -2.0, 3.5].iter().flat_map(|f| f.to_le_bytes()).collect();
+    let data: Vec<u8> = [1.0f32, -2.0, 3.5]
+        .iter()
+        .flat_map(|f| f.to_le_bytes())
+        .collect();
     for encver in 0..=3u64 {
         // device_type, device_id, bits, code, lanes, ndim, dims, strides, byte_offset, data
         let body = rdb::module_value(
             rdb::with_encver(rdb::TENSOR_ID_V4, encver),
             &[
-                Field::U(1), Field::U(0), Field::U(32), Field::U(2), Field::U(1), Field::U(2),
-                Field::U(1), Field::U(3), Field::U(3), Field::U(1), Field::U(0), Field::Str(&data),
+                Field::U(1),
+                Field::U(0),
+                Field::U(32),
+                Field::U(2),
+                Field::U(1),
+                Field::U(2),
+                Field::U(1),
+                Field::U(3),
+                Field::U(3),
+                Field::U(1),
+                Field::U(0),
+                Field::Str(&data),
             ],
         );
         let key = format!("v{encver}");
-        let r = c.cmd(&[b"RESTORE", key.as_bytes(), b"0", &rdb::with_footer(body)]).expect("reply");
+        let r = c
+            .cmd(&[b"RESTORE", key.as_bytes(), b"0", &rdb::with_footer(body)])
+            .expect("reply");
         assert!(r.is_ok(), "encver {encver}: {r:?}");
         assert_eq!(
-            c.cmd(&["AI.TENSORGET", &key, "META", "VALUES"]).expect("reply").array()[3..],
+            c.cmd(&["AI.TENSORGET", &key, "META", "VALUES"])
+                .expect("reply")
+                .array()[3..],
             [
                 Reply::Array(vec![Reply::Int(1), Reply::Int(3)]),
                 Reply::Bulk(b"values".to_vec()),
@@ -200,16 +312,34 @@ fn older_encvers_and_string_offsets_restore() {
     // v4 STRING: the blob plus one offset per element.
     let body = rdb::module_value(
         rdb::TENSOR_ID_V4,
-        &[Field::U(7), Field::U(8), Field::S(1), Field::S(3), Field::Str(b"ab\0\0cde\0"), Field::U(0), Field::U(3), Field::U(4)],
+        &[
+            Field::U(7),
+            Field::U(8),
+            Field::S(1),
+            Field::S(3),
+            Field::Str(b"ab\0\0cde\0"),
+            Field::U(0),
+            Field::U(3),
+            Field::U(4),
+        ],
     );
-    assert!(c.cmd(&[&b"RESTORE"[..], b"s", b"0", &rdb::with_footer(body)]).expect("reply").is_ok());
+    assert!(c
+        .cmd(&[&b"RESTORE"[..], b"s", b"0", &rdb::with_footer(body)])
+        .expect("reply")
+        .is_ok());
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "s", "VALUES"]).expect("reply"),
-        Reply::Array(vec![Reply::Bulk(b"ab".to_vec()), Reply::Bulk(vec![]), Reply::Bulk(b"cde".to_vec())])
+        Reply::Array(vec![
+            Reply::Bulk(b"ab".to_vec()),
+            Reply::Bulk(vec![]),
+            Reply::Bulk(b"cde".to_vec())
+        ])
     );
     // encver 5 is from the future: refused, and logged.
     let body = rdb::module_value(rdb::with_encver(rdb::TENSOR_ID_V4, 5), &[Field::U(0)]);
-    let r = c.cmd(&[&b"RESTORE"[..], b"future", b"0", &rdb::with_footer(body)]).expect("reply");
+    let r = c
+        .cmd(&[&b"RESTORE"[..], b"future", b"0", &rdb::with_footer(body)])
+        .expect("reply");
     assert!(r.is_error(), "{r:?}");
     assert!(s.log().contains("is not forward compatible"), "{}", s.log());
 }
@@ -227,7 +357,9 @@ fn corrupt_and_truncated_payloads_are_rejected_cleanly() {
         // bytes reach the module's loader.
         for cut in 10..body_len {
             let bad = rdb::refooter(&[&payload[..cut], &[0u8; 10][..]].concat());
-            let r = c.cmd(&[&b"RESTORE"[..], b"bad", b"0", &bad, b"REPLACE"]).expect("reply");
+            let r = c
+                .cmd(&[&b"RESTORE"[..], b"bad", b"0", &bad, b"REPLACE"])
+                .expect("reply");
             if r.is_error() {
                 rejected += 1;
             } else {
@@ -235,21 +367,60 @@ fn corrupt_and_truncated_payloads_are_rejected_cleanly() {
             }
         }
     }
-    assert!(rejected > 100, "only {rejected} truncated payloads were rejected");
+    assert!(
+        rejected > 100,
+        "only {rejected} truncated payloads were rejected"
+    );
     // Semantically corrupt values: zero dims, wrong lengths, huge counts, bad dtypes.
     let corrupt: Vec<Vec<Field>> = vec![
-        vec![Field::U(0), Field::U(32), Field::S(1), Field::S(0), Field::Str(b"")],
-        vec![Field::U(0), Field::U(32), Field::S(1), Field::S(2), Field::Str(&[0; 4])],
+        vec![
+            Field::U(0),
+            Field::U(32),
+            Field::S(1),
+            Field::S(0),
+            Field::Str(b""),
+        ],
+        vec![
+            Field::U(0),
+            Field::U(32),
+            Field::S(1),
+            Field::S(2),
+            Field::Str(&[0; 4]),
+        ],
         vec![Field::U(0), Field::U(32), Field::S(1 << 40)],
         vec![Field::U(9), Field::U(32), Field::S(0), Field::Str(&[0; 4])],
         vec![Field::U(1), Field::U(32), Field::S(0), Field::Str(&[0; 4])],
-        vec![Field::U(6), Field::U(8), Field::S(1), Field::S(1), Field::Str(&[7])],
-        vec![Field::U(7), Field::U(8), Field::S(1), Field::S(2), Field::Str(b"a\0"), Field::U(0), Field::U(50)],
-        vec![Field::U(0), Field::U(8), Field::S(3), Field::S(1 << 30), Field::S(1 << 30), Field::S(1 << 30), Field::Str(b"")],
+        vec![
+            Field::U(6),
+            Field::U(8),
+            Field::S(1),
+            Field::S(1),
+            Field::Str(&[7]),
+        ],
+        vec![
+            Field::U(7),
+            Field::U(8),
+            Field::S(1),
+            Field::S(2),
+            Field::Str(b"a\0"),
+            Field::U(0),
+            Field::U(50),
+        ],
+        vec![
+            Field::U(0),
+            Field::U(8),
+            Field::S(3),
+            Field::S(1 << 30),
+            Field::S(1 << 30),
+            Field::S(1 << 30),
+            Field::Str(b""),
+        ],
     ];
     for fields in corrupt {
         let payload = rdb::with_footer(rdb::module_value(rdb::TENSOR_ID_V4, &fields));
-        let r = c.cmd(&[&b"RESTORE"[..], b"bad", b"0", &payload, b"REPLACE"]).expect("reply");
+        let r = c
+            .cmd(&[&b"RESTORE"[..], b"bad", b"0", &payload, b"REPLACE"])
+            .expect("reply");
         assert!(r.is_error(), "{r:?}");
     }
     assert!(s.alive());
@@ -262,17 +433,29 @@ fn replica_converges() {
     let primary = Server::start();
     let replica = Server::start();
     let mut r = replica.conn();
-    assert!(r.cmd(&["REPLICAOF", "127.0.0.1", &primary.port.to_string()]).expect("reply").is_ok());
+    assert!(r
+        .cmd(&["REPLICAOF", "127.0.0.1", &primary.port.to_string()])
+        .expect("reply")
+        .is_ok());
     replica.wait_for("the replication link", 30, |s| {
         s.info_field("replication", "master_link_status").as_deref() == Some("up")
     });
     let mut p = primary.conn();
     load_fixtures(&mut p);
     // Overwrite and delete replicate too.
-    assert!(p.cmd(&["AI.TENSORSET", "f", "FLOAT", "1", "VALUES", "42"]).expect("reply").is_ok());
+    assert!(p
+        .cmd(&["AI.TENSORSET", "f", "FLOAT", "1", "VALUES", "42"])
+        .expect("reply")
+        .is_ok());
     assert_eq!(p.cmd(&["DEL", "zeros"]).expect("reply"), Reply::Int(1));
-    assert!(p.cmd(&["AI.TENSORSET", "zeros", "INT32", "4", "4"]).expect("reply").is_ok());
-    assert_eq!(p.cmd(&["WAIT", "1", "10000"]).expect("reply"), Reply::Int(1));
+    assert!(p
+        .cmd(&["AI.TENSORSET", "zeros", "INT32", "4", "4"])
+        .expect("reply")
+        .is_ok());
+    assert_eq!(
+        p.cmd(&["WAIT", "1", "10000"]).expect("reply"),
+        Reply::Int(1)
+    );
     assert_eq!(snapshot(&mut r), snapshot(&mut p));
     assert_eq!(
         r.cmd(&["DEBUG", "DIGEST"]).expect("reply"),
@@ -281,7 +464,10 @@ fn replica_converges() {
     // A replica that syncs from scratch gets the tensors through the RDB transfer.
     let late = Server::start();
     let mut l = late.conn();
-    assert!(l.cmd(&["REPLICAOF", "127.0.0.1", &primary.port.to_string()]).expect("reply").is_ok());
+    assert!(l
+        .cmd(&["REPLICAOF", "127.0.0.1", &primary.port.to_string()])
+        .expect("reply")
+        .is_ok());
     late.wait_for("the full sync", 30, |s| {
         s.info_field("replication", "master_link_status").as_deref() == Some("up")
     });

@@ -38,8 +38,21 @@ fn numeric_dtypes_round_trip_blob_and_values() {
     for &(dtype, width) in cases {
         // BLOB: 2x3 elements whose bytes are all 0 or 1 (valid for BOOL too).
         let blob: Vec<u8> = (0..6 * width).map(|i| (i % 2) as u8).collect();
-        ok(&mut c, &[b"AI.TENSORSET", b"t", dtype.as_bytes(), b"2", b"3", b"BLOB", &blob]);
-        let r = c.cmd(&["AI.TENSORGET", "t", "META", "BLOB"]).expect("reply");
+        ok(
+            &mut c,
+            &[
+                b"AI.TENSORSET",
+                b"t",
+                dtype.as_bytes(),
+                b"2",
+                b"3",
+                b"BLOB",
+                &blob,
+            ],
+        );
+        let r = c
+            .cmd(&["AI.TENSORGET", "t", "META", "BLOB"])
+            .expect("reply");
         assert_eq!(
             r,
             Reply::Array(vec![
@@ -54,9 +67,24 @@ fn numeric_dtypes_round_trip_blob_and_values() {
         );
         // Default is META BLOB.
         assert_eq!(c.cmd(&["AI.TENSORGET", "t"]).expect("reply"), r);
-        assert_eq!(c.cmd(&["AI.TENSORGET", "t", "BLOB"]).expect("reply"), Reply::Bulk(blob));
+        assert_eq!(
+            c.cmd(&["AI.TENSORGET", "t", "BLOB"]).expect("reply"),
+            Reply::Bulk(blob)
+        );
 
-        ok(&mut c, &[b"AI.TENSORSET", b"v", dtype.as_bytes(), b"3", b"VALUES", b"1", b"0", b"1"]);
+        ok(
+            &mut c,
+            &[
+                b"AI.TENSORSET",
+                b"v",
+                dtype.as_bytes(),
+                b"3",
+                b"VALUES",
+                b"1",
+                b"0",
+                b"1",
+            ],
+        );
         let values = c.cmd(&["AI.TENSORGET", "v", "VALUES"]).expect("reply");
         let want = if dtype == "FLOAT" || dtype == "DOUBLE" {
             vec![b("1"), b("0"), b("1")]
@@ -71,7 +99,19 @@ fn numeric_dtypes_round_trip_blob_and_values() {
 fn exact_resp2_bytes_of_meta_values() {
     let s = Server::start();
     let mut c = s.conn();
-    ok(&mut c, &[b"AI.TENSORSET", b"t", b"FLOAT", b"1", b"2", b"VALUES", b"5", b"10"]);
+    ok(
+        &mut c,
+        &[
+            b"AI.TENSORSET",
+            b"t",
+            b"FLOAT",
+            b"1",
+            b"2",
+            b"VALUES",
+            b"5",
+            b"10",
+        ],
+    );
     let mut raw = std::net::TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
     raw.write_all(b"*4\r\n$12\r\nAI.TENSORGET\r\n$1\r\nt\r\n$4\r\nMETA\r\n$6\r\nVALUES\r\n")
         .expect("write");
@@ -85,14 +125,32 @@ fn exact_resp2_bytes_of_meta_values() {
 fn float_values_use_17_significant_digits() {
     let s = Server::start();
     let mut c = s.conn();
-    ok(&mut c, &[b"AI.TENSORSET", b"t", b"FLOAT", b"3", b"VALUES", b"1", b"0.1", b"5.1"]);
+    ok(
+        &mut c,
+        &[
+            b"AI.TENSORSET",
+            b"t",
+            b"FLOAT",
+            b"3",
+            b"VALUES",
+            b"1",
+            b"0.1",
+            b"5.1",
+        ],
+    );
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "t", "VALUES"]).expect("reply"),
-        Reply::Array(vec![b("1"), b("0.10000000149011612"), b("5.0999999046325684")])
+        Reply::Array(vec![
+            b("1"),
+            b("0.10000000149011612"),
+            b("5.0999999046325684")
+        ])
     );
     // RESP3: the same numbers as doubles, and META stays a flat array.
     let mut c3 = s.conn3();
-    let r = c3.cmd(&["AI.TENSORGET", "t", "META", "VALUES"]).expect("reply");
+    let r = c3
+        .cmd(&["AI.TENSORGET", "t", "META", "VALUES"])
+        .expect("reply");
     assert_eq!(
         r,
         Reply::Array(vec![
@@ -108,7 +166,18 @@ fn float_values_use_17_significant_digits() {
             ]),
         ])
     );
-    ok(&mut c3, &[b"AI.TENSORSET", b"i", b"INT16", b"2", b"VALUES", b"-7", b"300"]);
+    ok(
+        &mut c3,
+        &[
+            b"AI.TENSORSET",
+            b"i",
+            b"INT16",
+            b"2",
+            b"VALUES",
+            b"-7",
+            b"300",
+        ],
+    );
     assert_eq!(
         c3.cmd(&["AI.TENSORGET", "i", "VALUES"]).expect("reply"),
         Reply::Array(vec![Reply::Int(-7), Reply::Int(300)])
@@ -119,10 +188,24 @@ fn float_values_use_17_significant_digits() {
 fn scalars_zero_fill_and_meta_only() {
     let s = Server::start();
     let mut c = s.conn();
-    ok(&mut c, &[b"AI.TENSORSET", b"s", b"FLOAT", b"BLOB", &2.5f32.to_le_bytes()]);
+    ok(
+        &mut c,
+        &[
+            b"AI.TENSORSET",
+            b"s",
+            b"FLOAT",
+            b"BLOB",
+            &2.5f32.to_le_bytes(),
+        ],
+    );
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "s", "META"]).expect("reply"),
-        Reply::Array(vec![b("dtype"), b("FLOAT"), b("shape"), Reply::Array(vec![])])
+        Reply::Array(vec![
+            b("dtype"),
+            b("FLOAT"),
+            b("shape"),
+            Reply::Array(vec![])
+        ])
     );
     ok(&mut c, &[b"AI.TENSORSET", b"s2", b"int64", b"VALUES", b"9"]);
     assert_eq!(
@@ -140,27 +223,74 @@ fn scalars_zero_fill_and_meta_only() {
         Reply::Bulk(vec![0; 3])
     );
     // Options are case-insensitive and may repeat.
-    assert_eq!(c.cmd(&["AI.TENSORGET", "z", "meta", "META"]).expect("reply").array().len(), 4);
-    assert_eq!(c.cmd(&["ai.tensorget", "z", "Meta", "values"]).expect("reply").array().len(), 6);
-    assert_eq!(c.cmd(&["TYPE", "z"]).expect("reply"), Reply::Status("AI_TENSOR".into()));
+    assert_eq!(
+        c.cmd(&["AI.TENSORGET", "z", "meta", "META"])
+            .expect("reply")
+            .array()
+            .len(),
+        4
+    );
+    assert_eq!(
+        c.cmd(&["ai.tensorget", "z", "Meta", "values"])
+            .expect("reply")
+            .array()
+            .len(),
+        6
+    );
+    assert_eq!(
+        c.cmd(&["TYPE", "z"]).expect("reply"),
+        Reply::Status("AI_TENSOR".into())
+    );
 }
 
 #[test]
 fn string_tensors() {
     let s = Server::start();
     let mut c = s.conn();
-    ok(&mut c, &[b"AI.TENSORSET", b"t", b"STRING", b"2", b"2", b"BLOB", b"a\0bc\0\0d\0"]);
+    ok(
+        &mut c,
+        &[
+            b"AI.TENSORSET",
+            b"t",
+            b"STRING",
+            b"2",
+            b"2",
+            b"BLOB",
+            b"a\0bc\0\0d\0",
+        ],
+    );
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "t", "VALUES"]).expect("reply"),
         Reply::Array(vec![b("a"), b("bc"), b(""), b("d")])
     );
     // VALUES may end with one NUL, and an empty string is an element (Decision 9).
-    ok(&mut c, &[b"AI.TENSORSET", b"v", b"STRING", b"3", b"VALUES", b"x\0", b"", b"yz"]);
+    ok(
+        &mut c,
+        &[
+            b"AI.TENSORSET",
+            b"v",
+            b"STRING",
+            b"3",
+            b"VALUES",
+            b"x\0",
+            b"",
+            b"yz",
+        ],
+    );
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "v", "BLOB"]).expect("reply"),
         Reply::Bulk(b"x\0\0yz\0".to_vec())
     );
-    let r = c.cmd(&[&b"AI.TENSORSET"[..], b"v", b"STRING", b"1", b"VALUES", b"a\0b"]).expect("reply");
+    let r = c
+        .cmd(&[
+            &b"AI.TENSORSET"[..],
+            b"v",
+            b"STRING",
+            b"1",
+            b"VALUES",
+            b"a\0b",
+        ])
+        .expect("reply");
     assert_eq!(r.err(), "ERR C-string value contains null character");
 }
 
@@ -169,15 +299,44 @@ fn signed_values_accept_negatives_in_range() {
     // Decision 1 (RedisAI rejected every negative VALUES entry).
     let s = Server::start();
     let mut c = s.conn();
-    ok(&mut c, &[b"AI.TENSORSET", b"z", b"INT8", b"2", b"VALUES", b"-1", b"-128"]);
+    ok(
+        &mut c,
+        &[
+            b"AI.TENSORSET",
+            b"z",
+            b"INT8",
+            b"2",
+            b"VALUES",
+            b"-1",
+            b"-128",
+        ],
+    );
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "z", "BLOB"]).expect("reply"),
         Reply::Bulk(vec![0xff, 0x80])
     );
-    assert_eq!(err(&mut c, &["AI.TENSORSET", "z", "INT8", "1", "VALUES", "-129"]), "ERR invalid value");
-    assert_eq!(err(&mut c, &["AI.TENSORSET", "z", "UINT8", "1", "VALUES", "-1"]), "ERR invalid value");
-    assert_eq!(err(&mut c, &["AI.TENSORSET", "z", "UINT16", "1", "VALUES", "65536"]), "ERR invalid value");
-    assert_eq!(err(&mut c, &["AI.TENSORSET", "z", "BOOL", "1", "VALUES", "2"]), "ERR invalid value");
+    assert_eq!(
+        err(
+            &mut c,
+            &["AI.TENSORSET", "z", "INT8", "1", "VALUES", "-129"]
+        ),
+        "ERR invalid value"
+    );
+    assert_eq!(
+        err(&mut c, &["AI.TENSORSET", "z", "UINT8", "1", "VALUES", "-1"]),
+        "ERR invalid value"
+    );
+    assert_eq!(
+        err(
+            &mut c,
+            &["AI.TENSORSET", "z", "UINT16", "1", "VALUES", "65536"]
+        ),
+        "ERR invalid value"
+    );
+    assert_eq!(
+        err(&mut c, &["AI.TENSORSET", "z", "BOOL", "1", "VALUES", "2"]),
+        "ERR invalid value"
+    );
 }
 
 #[test]
@@ -210,22 +369,43 @@ fn every_tensor_error_text() {
     for (args, want) in cases {
         assert_eq!(err(&mut c, args), *want, "{args:?}");
     }
-    let r = c.cmd(&[&b"AI.TENSORSET"[..], b"t", b"BOOL", b"2", b"BLOB", &[1, 2]]).expect("reply");
+    let r = c
+        .cmd(&[&b"AI.TENSORSET"[..], b"t", b"BOOL", b"2", b"BLOB", &[1, 2]])
+        .expect("reply");
     assert_eq!(r.err(), "ERR BOOL tensor elements must be 0 or 1");
-    let r = c.cmd(&[&b"AI.TENSORSET"[..], b"t", b"BOOL", b"2", b"BLOB", &[2, 1]]).expect("reply");
+    let r = c
+        .cmd(&[&b"AI.TENSORSET"[..], b"t", b"BOOL", b"2", b"BLOB", &[2, 1]])
+        .expect("reply");
     assert_eq!(r.err(), "ERR BOOL tensor elements must be 0 or 1");
 
     ok(&mut c, &[b"AI.TENSORSET", b"t", b"FLOAT", b"1"]);
-    assert_eq!(err(&mut c, &["AI.TENSORGET", "t", "JSON"]), "ERR unsupported data format");
-    assert_eq!(err(&mut c, &["AI.TENSORGET", "t", "BLOB", "VALUES"]), "ERR both BLOB and VALUES specified");
+    assert_eq!(
+        err(&mut c, &["AI.TENSORGET", "t", "JSON"]),
+        "ERR unsupported data format"
+    );
+    assert_eq!(
+        err(&mut c, &["AI.TENSORGET", "t", "BLOB", "VALUES"]),
+        "ERR both BLOB and VALUES specified"
+    );
     // A failed TENSORSET leaves the old value in place.
-    assert_eq!(err(&mut c, &["AI.TENSORSET", "t", "FLOAT", "2", "VALUES", "1"]),
-               "ERR wrong number of values was given in 'AI.TENSORSET' command");
-    assert_eq!(c.cmd(&["AI.TENSORGET", "t", "BLOB"]).expect("reply"), Reply::Bulk(vec![0; 4]));
+    assert_eq!(
+        err(&mut c, &["AI.TENSORSET", "t", "FLOAT", "2", "VALUES", "1"]),
+        "ERR wrong number of values was given in 'AI.TENSORSET' command"
+    );
+    assert_eq!(
+        c.cmd(&["AI.TENSORGET", "t", "BLOB"]).expect("reply"),
+        Reply::Bulk(vec![0; 4])
+    );
     assert_eq!(c.cmd(&["EXISTS", "never"]).expect("reply"), Reply::Int(0));
-    assert_eq!(err(&mut c, &["AI.TENSORSET", "never", "FLOAT", "0"]), "ERR invalid or negative value found in tensor shape");
+    assert_eq!(
+        err(&mut c, &["AI.TENSORSET", "never", "FLOAT", "0"]),
+        "ERR invalid or negative value found in tensor shape"
+    );
     assert_eq!(c.cmd(&["EXISTS", "never"]).expect("reply"), Reply::Int(0));
-    let e = err(&mut c, &["AI.TENSORSET", "t", "DOUBLE", "100000", "100000", "100000"]);
+    let e = err(
+        &mut c,
+        &["AI.TENSORSET", "t", "DOUBLE", "100000", "100000", "100000"],
+    );
     assert!(e.starts_with("ERR tensor size exceeds the maximum"), "{e}");
 }
 
@@ -245,7 +425,18 @@ fn wrong_type_is_checked_before_anything_else() {
 fn keyspace_commands_work_on_tensors() {
     let s = Server::start();
     let mut c = s.conn();
-    ok(&mut c, &[b"AI.TENSORSET", b"t", b"DOUBLE", b"2", b"VALUES", b"1.5", b"-2"]);
+    ok(
+        &mut c,
+        &[
+            b"AI.TENSORSET",
+            b"t",
+            b"DOUBLE",
+            b"2",
+            b"VALUES",
+            b"1.5",
+            b"-2",
+        ],
+    );
     assert_eq!(c.cmd(&["COPY", "t", "t2"]).expect("reply"), Reply::Int(1));
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "t2", "VALUES"]).expect("reply"),
@@ -253,24 +444,41 @@ fn keyspace_commands_work_on_tensors() {
     );
     let mem = c.cmd(&["MEMORY", "USAGE", "t"]).expect("reply").int();
     assert!(mem >= 16, "MEMORY USAGE {mem}");
-    ok(&mut c, &[b"AI.TENSORSET", b"big", b"FLOAT", b"1024", b"1024"]);
+    ok(
+        &mut c,
+        &[b"AI.TENSORSET", b"big", b"FLOAT", b"1024", b"1024"],
+    );
     let big = c.cmd(&["MEMORY", "USAGE", "big"]).expect("reply").int();
     assert!(big >= 4 * 1024 * 1024, "MEMORY USAGE {big}");
     // Overwriting clears a TTL, as SET does, and invalidates WATCH.
-    assert_eq!(c.cmd(&["EXPIRE", "t2", "100"]).expect("reply"), Reply::Int(1));
+    assert_eq!(
+        c.cmd(&["EXPIRE", "t2", "100"]).expect("reply"),
+        Reply::Int(1)
+    );
     let mut w = s.conn();
     assert!(w.cmd(&["WATCH", "t2"]).expect("reply").is_ok());
-    ok(&mut c, &[b"AI.TENSORSET", b"t2", b"INT8", b"1", b"VALUES", b"4"]);
+    ok(
+        &mut c,
+        &[b"AI.TENSORSET", b"t2", b"INT8", b"1", b"VALUES", b"4"],
+    );
     assert_eq!(c.cmd(&["TTL", "t2"]).expect("reply"), Reply::Int(-1));
     assert!(w.cmd(&["MULTI"]).expect("reply").is_ok());
-    assert_eq!(w.cmd(&["PING"]).expect("reply"), Reply::Status("QUEUED".into()));
+    assert_eq!(
+        w.cmd(&["PING"]).expect("reply"),
+        Reply::Status("QUEUED".into())
+    );
     assert_eq!(w.cmd(&["EXEC"]).expect("reply"), Reply::Nil);
     assert_eq!(
-        c.cmd(&["AI.TENSORGET", "t2", "META", "VALUES"]).expect("reply").array()[1],
+        c.cmd(&["AI.TENSORGET", "t2", "META", "VALUES"])
+            .expect("reply")
+            .array()[1],
         b("INT8")
     );
     assert!(c.cmd(&["RENAME", "t2", "t3"]).expect("reply").is_ok());
-    assert_eq!(c.cmd(&["DEL", "t", "t3", "big"]).expect("reply"), Reply::Int(3));
+    assert_eq!(
+        c.cmd(&["DEL", "t", "t3", "big"]).expect("reply"),
+        Reply::Int(3)
+    );
     assert_eq!(c.cmd(&["DBSIZE"]).expect("reply"), Reply::Int(0));
 }
 
@@ -278,11 +486,23 @@ fn keyspace_commands_work_on_tensors() {
 fn command_info_keys_and_acl() {
     let s = Server::start();
     let mut c = s.conn();
-    let keys = c.cmd(&["COMMAND", "GETKEYS", "AI.TENSORSET", "k1", "FLOAT", "1"]).expect("reply");
+    let keys = c
+        .cmd(&["COMMAND", "GETKEYS", "AI.TENSORSET", "k1", "FLOAT", "1"])
+        .expect("reply");
     assert_eq!(keys, Reply::Array(vec![b("k1")]));
-    let keys = c.cmd(&["COMMAND", "GETKEYS", "AI.TENSORGET", "k2", "META"]).expect("reply");
+    let keys = c
+        .cmd(&["COMMAND", "GETKEYS", "AI.TENSORGET", "k2", "META"])
+        .expect("reply");
     assert_eq!(keys, Reply::Array(vec![b("k2")]));
-    let info = c.cmd(&["COMMAND", "INFO", "ai.tensorset", "ai.tensorget", "ai.config"]).expect("reply");
+    let info = c
+        .cmd(&[
+            "COMMAND",
+            "INFO",
+            "ai.tensorset",
+            "ai.tensorget",
+            "ai.config",
+        ])
+        .expect("reply");
     let arities: Vec<i64> = info.array().iter().map(|i| i.array()[1].int()).collect();
     assert_eq!(arities, vec![-4, -2, -2]);
     let docs = c.cmd(&["COMMAND", "DOCS", "ai.tensorset"]).expect("reply");
@@ -296,7 +516,9 @@ fn command_info_keys_and_acl() {
     let mut u = s.conn();
     assert!(u.cmd(&["AUTH", "u", "x"]).expect("reply").is_ok());
     ok(&mut u, &[b"AI.TENSORSET", b"ok:1", b"FLOAT", b"1"]);
-    let e = u.cmd(&["AI.TENSORSET", "secret", "FLOAT", "1"]).expect("reply");
+    let e = u
+        .cmd(&["AI.TENSORSET", "secret", "FLOAT", "1"])
+        .expect("reply");
     assert!(e.err().starts_with("NOPERM"), "{e:?}");
     let e = u.cmd(&["AI.TENSORGET", "secret"]).expect("reply");
     assert!(e.err().starts_with("NOPERM"), "{e:?}");
@@ -307,10 +529,22 @@ fn tensorset_works_inside_multi_and_lua() {
     let s = Server::start();
     let mut c = s.conn();
     assert!(c.cmd(&["MULTI"]).expect("reply").is_ok());
-    assert_eq!(c.cmd(&["AI.TENSORSET", "m", "INT8", "1", "VALUES", "3"]).expect("reply"), Reply::Status("QUEUED".into()));
-    assert_eq!(c.cmd(&["EXEC"]).expect("reply"), Reply::Array(vec![Reply::Status("OK".into())]));
+    assert_eq!(
+        c.cmd(&["AI.TENSORSET", "m", "INT8", "1", "VALUES", "3"])
+            .expect("reply"),
+        Reply::Status("QUEUED".into())
+    );
+    assert_eq!(
+        c.cmd(&["EXEC"]).expect("reply"),
+        Reply::Array(vec![Reply::Status("OK".into())])
+    );
     let r = c
-        .cmd(&["EVAL", "return redis.call('AI.TENSORGET', KEYS[1], 'VALUES')", "1", "m"])
+        .cmd(&[
+            "EVAL",
+            "return redis.call('AI.TENSORGET', KEYS[1], 'VALUES')",
+            "1",
+            "m",
+        ])
         .expect("reply");
     assert_eq!(r, Reply::Array(vec![Reply::Int(3)]));
 }

@@ -77,7 +77,10 @@ pub fn ensure_loaded(kind: BackendKind, library: Option<&str>) -> Result<(), Str
         BackendKind::Onnx => onnx::load(library).map(|_| ()),
         _ => {
             let _ = library;
-            Err(format!("the {} backend is not compiled into this build", kind.name()))
+            Err(format!(
+                "the {} backend is not compiled into this build",
+                kind.name()
+            ))
         }
     }
 }

@@ -13,7 +13,10 @@ static LOADED: Mutex<Option<String>> = Mutex::new(None);
 
 /// The loaded ONNX Runtime version.
 pub fn version() -> Option<String> {
-    LOADED.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    LOADED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
 }
 
 /// Where to look for the library, best first.
@@ -89,7 +92,8 @@ fn library_version(path: &std::path::Path) -> Option<String> {
         let v = if sym.is_null() {
             None
         } else {
-            let get: unsafe extern "C" fn() -> *const ort::sys::OrtApiBase = std::mem::transmute(sym);
+            let get: unsafe extern "C" fn() -> *const ort::sys::OrtApiBase =
+                std::mem::transmute(sym);
             let base = get();
             if base.is_null() {
                 None

@@ -24,7 +24,8 @@ pub fn ai_config(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             };
             let kind = BackendKind::parse(name).ok_or_else(|| Error::err("unsupported backend"))?;
             let path = config::get().resolve(&String::from_utf8_lossy(path));
-            let library = (kind == BackendKind::Onnx && config::is_onnx_runtime(&path)).then_some(path);
+            let library =
+                (kind == BackendKind::Onnx && config::is_onnx_runtime(&path)).then_some(path);
             match backends::ensure_loaded(kind, library.as_deref()) {
                 Ok(()) => Ok(RedisValue::SimpleStringStatic("OK")),
                 Err(why) => {

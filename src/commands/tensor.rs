@@ -35,7 +35,11 @@ pub fn tensorget(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     let tensor = tensor_type::read(&key)?.ok_or_else(|| Error::err(ERR_EMPTY))?;
     let format = parse_tensorget(&args[2..])?;
     let reply = Reply::new(ctx);
-    let data_len = if format.data == DataFormat::None { 0 } else { 2 };
+    let data_len = if format.data == DataFormat::None {
+        0
+    } else {
+        2
+    };
     if format.meta {
         reply.array(4 + data_len);
         reply.bulk(b"dtype");

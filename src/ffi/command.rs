@@ -24,7 +24,10 @@ pub type Callback =
 pub enum Keys {
     None,
     /// One key at this argv index (1 = the argument after the command name).
-    One { index: i32, access: Access },
+    One {
+        index: i32,
+        access: Access,
+    },
 }
 
 /// What a command does with its key.
@@ -134,7 +137,9 @@ fn api<T>(f: Option<T>, what: &str) -> Result<T> {
 
 fn add_acl_category(ctx: &Context) -> Result<()> {
     let Some(add) = crate::api!(RedisModule_AddACLCategory) else {
-        ctx.log_notice("ACL categories need Redis 7.4 or later: the AI commands get no 'ai' category here");
+        ctx.log_notice(
+            "ACL categories need Redis 7.4 or later: the AI commands get no 'ai' category here",
+        );
         return Ok(());
     };
     let name = c"ai";
@@ -156,7 +161,10 @@ fn register(ctx: &Context, def: &CommandDef) -> Result<()> {
         Keys::None => (0, 0, 0),
         Keys::One { index, .. } => (index, index, 1),
     };
-    let create = api(crate::api!(RedisModule_CreateCommand), "RedisModule_CreateCommand")?;
+    let create = api(
+        crate::api!(RedisModule_CreateCommand),
+        "RedisModule_CreateCommand",
+    )?;
     // SAFETY: all pointers are valid C strings that outlive the call; Redis
     // copies them. The callback is a plain `extern "C" fn`.
     let status = unsafe {
@@ -173,16 +181,25 @@ fn register(ctx: &Context, def: &CommandDef) -> Result<()> {
     if status == raw::Status::Err as c_int {
         return Err(Error::err(format!("cannot register {}", def.name)));
     }
-    let get = api(crate::api!(RedisModule_GetCommand), "RedisModule_GetCommand")?;
+    let get = api(
+        crate::api!(RedisModule_GetCommand),
+        "RedisModule_GetCommand",
+    )?;
     // SAFETY: the command was just created under this name.
     let command = unsafe { get(ctx.ctx, name.as_ptr()) };
     if command.is_null() {
-        return Err(Error::err(format!("cannot find {} after registering it", def.name)));
+        return Err(Error::err(format!(
+            "cannot find {} after registering it",
+            def.name
+        )));
     }
     if let Some(set_acl) = crate::api!(RedisModule_SetCommandACLCategories) {
         // SAFETY: `command` is valid; the category string outlives the call.
         if unsafe { set_acl(command, c"ai".as_ptr()) } == raw::Status::Err as c_int {
-            return Err(Error::err(format!("cannot set the ACL category of {}", def.name)));
+            return Err(Error::err(format!(
+                "cannot set the ACL category of {}",
+                def.name
+            )));
         }
     }
     set_info(def, command)
@@ -217,7 +234,7 @@ fn set_info(def: &CommandDef, command: *mut raw::RedisModuleCommand) -> Result<(
         sizeof_keyspec: std::mem::size_of::<raw::RedisModuleCommandKeySpec>(),
         sizeof_arg: std::mem::size_of::<raw::RedisModuleCommandArg>(),
     };
-    let mut info = raw::RedisModuleCommandInfo {
+    let info = raw::RedisModuleCommandInfo {
         version: &version,
         summary: summary.as_ptr(),
         complexity: ptr::null(),
@@ -231,8 +248,11 @@ fn set_info(def: &CommandDef, command: *mut raw::RedisModuleCommand) -> Result<(
     // SAFETY: every pointer in `info` is valid for the call, and the key-spec
     // array ends with the zeroed entry `get_redis_key_spec` appends. Redis
     // copies what it keeps. Our specs have no notes or keywords to free.
-    if unsafe { set_info(command, &mut info) } == raw::Status::Err as c_int {
-        return Err(Error::err(format!("cannot set the command info of {}", def.name)));
+    if unsafe { set_info(command, &info) } == raw::Status::Err as c_int {
+        return Err(Error::err(format!(
+            "cannot set the command info of {}",
+            def.name
+        )));
     }
     Ok(())
 }

@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use std::ffi::CString;
 use std::os::raw::c_char;
 
-use redis_module::raw;
+use redis_module::{raw, Context};
+
+use crate::types::io::Io;
 
 /// Owned `RedisModuleString`s, freed on drop.
 struct Argv(Vec<*mut raw::RedisModuleString>);
@@ -41,25 +43,47 @@ impl Drop for Argv {
 
 /// Appends `cmd args…` to the AOF being rewritten. Returns false if the
 /// command could not be emitted (the rewrite is then incomplete: the caller logs).
-pub fn emit_aof(io: *mut raw::RedisModuleIO, cmd: &str, args: &[Cow<'_, [u8]>]) -> bool {
-    let (Some(emit), Some(argv), Ok(cmd)) = (crate::api!(RedisModule_EmitAOF), Argv::new(args), CString::new(cmd))
-    else {
+pub fn emit_aof(io: &Io, cmd: &str, args: &[Cow<'_, [u8]>]) -> bool {
+    let (Some(emit), Some(argv), Ok(cmd)) = (
+        crate::api!(RedisModule_EmitAOF),
+        Argv::new(args),
+        CString::new(cmd),
+    ) else {
         return false;
     };
     // SAFETY: `io` comes from Redis's aof_rewrite callback. The `v` format
     // takes a `RedisModuleString **` and a `size_t` count; Redis retains
     // what it keeps, and `argv` frees our references afterwards.
-    unsafe { emit(io, cmd.as_ptr(), c"v".as_ptr(), argv.0.as_ptr(), argv.0.len()) };
+    unsafe {
+        emit(
+            io.0,
+            cmd.as_ptr(),
+            c"v".as_ptr(),
+            argv.0.as_ptr(),
+            argv.0.len(),
+        )
+    };
     true
 }
 
 /// Replicates `cmd args…` to replicas and the AOF, as part of the current command.
-pub fn replicate(ctx: *mut raw::RedisModuleCtx, cmd: &str, args: &[Cow<'_, [u8]>]) -> bool {
-    let (Some(rep), Some(argv), Ok(cmd)) = (crate::api!(RedisModule_Replicate), Argv::new(args), CString::new(cmd))
-    else {
+pub fn replicate(ctx: &Context, cmd: &str, args: &[Cow<'_, [u8]>]) -> bool {
+    let (Some(rep), Some(argv), Ok(cmd)) = (
+        crate::api!(RedisModule_Replicate),
+        Argv::new(args),
+        CString::new(cmd),
+    ) else {
         return false;
     };
     // SAFETY: as in `emit_aof`; `ctx` is a live command or thread-safe context.
-    let status = unsafe { rep(ctx, cmd.as_ptr(), c"v".as_ptr(), argv.0.as_ptr(), argv.0.len()) };
+    let status = unsafe {
+        rep(
+            ctx.ctx,
+            cmd.as_ptr(),
+            c"v".as_ptr(),
+            argv.0.as_ptr(),
+            argv.0.len(),
+        )
+    };
     status == raw::Status::Ok as i32
 }

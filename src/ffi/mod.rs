@@ -36,10 +36,7 @@ pub fn set_module_options(ctx: &Context) {
 }
 
 /// Registers the `INFO MODULES` callback.
-pub fn register_info(
-    ctx: &Context,
-    callback: extern "C" fn(*mut raw::RedisModuleInfoCtx, c_int),
-) {
+pub fn register_info(ctx: &Context, callback: extern "C" fn(*mut raw::RedisModuleInfoCtx, c_int)) {
     raw::register_info_function(ctx.ctx, Some(callback));
 }
 
@@ -57,4 +54,24 @@ pub fn notify(ctx: &Context, event: &CStr, key: &RedisString) {
             )
         };
     }
+}
+
+/// User and system CPU time of `who` (`RUSAGE_SELF`, `RUSAGE_CHILDREN`, or
+/// `RUSAGE_THREAD` for the calling thread).
+pub fn rusage(who: c_int) -> Option<(std::time::Duration, std::time::Duration)> {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(who, &mut u) != 0 {
+            return None;
+        }
+        u
+    };
+    let d = |t: libc::timeval| {
+        std::time::Duration::new(
+            t.tv_sec.max(0) as u64,
+            (t.tv_usec.clamp(0, 999_999) as u32) * 1000,
+        )
+    };
+    Some((d(usage.ru_utime), d(usage.ru_stime)))
 }

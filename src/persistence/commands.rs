@@ -28,8 +28,17 @@ mod tests {
     fn tensorset_args_spell_the_blob_form() {
         let t = Tensor::from_blob(DType::Int32, vec![2, 1], &[1, 0, 0, 0, 2, 0, 0, 0]).ok();
         let t = t.as_ref().map(|t| tensorset_args(b"k", t));
-        let want: Vec<&[u8]> = vec![b"k", b"INT32", b"2", b"1", b"BLOB", &[1, 0, 0, 0, 2, 0, 0, 0]];
-        assert_eq!(t.map(|a| a.iter().map(|c| c.to_vec()).collect::<Vec<_>>()),
-                   Some(want.iter().map(|s| s.to_vec()).collect()));
+        let want: Vec<&[u8]> = vec![
+            b"k",
+            b"INT32",
+            b"2",
+            b"1",
+            b"BLOB",
+            &[1, 0, 0, 0, 2, 0, 0, 0],
+        ];
+        assert_eq!(
+            t.map(|a| a.iter().map(|c| c.to_vec()).collect::<Vec<_>>()),
+            Some(want.iter().map(|s| s.to_vec()).collect())
+        );
     }
 }

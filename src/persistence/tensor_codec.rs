@@ -117,7 +117,10 @@ fn decode_legacy(inp: &mut impl RdbIn) -> DecodeResult<Tensor> {
     }
     let byte_offset = inp.load_unsigned()?;
     let data = inp.load_bytes()?;
-    let data = match usize::try_from(byte_offset).ok().filter(|&o| o <= data.len()) {
+    let data = match usize::try_from(byte_offset)
+        .ok()
+        .filter(|&o| o <= data.len())
+    {
         Some(0) => data,
         Some(o) => data[o..].to_vec(),
         None => return Err(DecodeError::new("tensor byte offset out of range")),

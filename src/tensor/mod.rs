@@ -27,8 +27,7 @@ pub const ERR_BLOB_LEN: &str = "data length does not match tensor shape and type
 pub const ERR_BOOL: &str = "BOOL tensor elements must be 0 or 1";
 pub const ERR_STRING_COUNT: &str =
     "Number of string elements in data blob does not match tensor length";
-pub const ERR_VALUES_COUNT: &str =
-    "wrong number of values was given in 'AI.TENSORSET' command";
+pub const ERR_VALUES_COUNT: &str = "wrong number of values was given in 'AI.TENSORSET' command";
 
 /// A dense tensor that owns its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,11 +86,7 @@ impl Tensor {
     }
 
     /// A tensor from VALUES arguments. Exactly one value per element.
-    pub fn from_values<T: Arg>(
-        dtype: DType,
-        shape: Vec<i64>,
-        values: &[T],
-    ) -> Result<Tensor> {
+    pub fn from_values<T: Arg>(dtype: DType, shape: Vec<i64>, values: &[T]) -> Result<Tensor> {
         let n = element_count(dtype, &shape)?;
         if values.len() != n {
             return Err(Error::err(ERR_VALUES_COUNT));
@@ -143,8 +138,11 @@ impl Tensor {
         let mut parts = data.split(|&b| b == 0);
         // `split` yields one empty item for empty input; a STRING tensor
         // always has at least one element, so that item is a real "".
-        std::iter::from_fn(move || parts.next())
-            .take(if self.dtype == DType::String { self.len() } else { 0 })
+        std::iter::from_fn(move || parts.next()).take(if self.dtype == DType::String {
+            self.len()
+        } else {
+            0
+        })
     }
 
     /// Start offset of every STRING element in [`Tensor::data`].

@@ -15,7 +15,10 @@ pub const ERR_BOTH: &str = "both BLOB and VALUES specified";
 /// after the key.
 pub fn parse_tensorset<T: Arg>(args: &[T]) -> Result<Tensor> {
     let (dtype, rest) = match args.split_first() {
-        Some((d, rest)) => (DType::parse(d.bytes()).ok_or_else(|| Error::err(ERR_DTYPE))?, rest),
+        Some((d, rest)) => (
+            DType::parse(d.bytes()).ok_or_else(|| Error::err(ERR_DTYPE))?,
+            rest,
+        ),
         None => return Err(Error::Arity("AI.TENSORSET")),
     };
     let mut shape = Vec::new();
@@ -25,7 +28,9 @@ pub fn parse_tensorset<T: Arg>(args: &[T]) -> Result<Tensor> {
         if is_keyword(tok, "BLOB") || is_keyword(tok, "VALUES") {
             break;
         }
-        let d = parse_i64(tok.bytes()).filter(|&d| d > 0).ok_or_else(|| Error::err(ERR_SHAPE))?;
+        let d = parse_i64(tok.bytes())
+            .filter(|&d| d > 0)
+            .ok_or_else(|| Error::err(ERR_SHAPE))?;
         shape.push(d);
         i += 1;
     }

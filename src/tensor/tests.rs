@@ -31,7 +31,10 @@ fn scalar_has_one_element() {
 
 #[test]
 fn huge_shapes_are_refused_before_allocating() {
-    let e = err_text(Tensor::zeros(DType::Double, vec![100_000, 100_000, 100_000]));
+    let e = err_text(Tensor::zeros(
+        DType::Double,
+        vec![100_000, 100_000, 100_000],
+    ));
     assert!(e.starts_with("ERR tensor size exceeds"), "{e}");
     let e = err_text(Tensor::zeros(DType::Int8, vec![i64::MAX, i64::MAX]));
     assert!(e.starts_with("ERR tensor size exceeds"), "{e}");
@@ -85,7 +88,18 @@ fn integers_parse_like_redis() {
     assert_eq!(parse_i64(b"0"), Some(0));
     assert_eq!(parse_i64(b"-12"), Some(-12));
     assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
-    for bad in ["", "-", "+1", "01", "-0", " 1", "1 ", "1.0", "9223372036854775808", "abc"] {
+    for bad in [
+        "",
+        "-",
+        "+1",
+        "01",
+        "-0",
+        " 1",
+        "1 ",
+        "1.0",
+        "9223372036854775808",
+        "abc",
+    ] {
         assert_eq!(parse_i64(bad.as_bytes()), None, "{bad}");
     }
 }
@@ -152,7 +166,10 @@ fn string_values() {
     // Decision 9: an empty string is a valid element.
     let t = Tensor::from_values(DType::String, vec![3], &[&b"a"[..], b"", b"bc\0"]).expect("ok");
     assert_eq!(t.data(), b"a\0\0bc\0");
-    assert_eq!(t.values(), vec![Value::Str(b"a"), Value::Str(b""), Value::Str(b"bc")]);
+    assert_eq!(
+        t.values(),
+        vec![Value::Str(b"a"), Value::Str(b""), Value::Str(b"bc")]
+    );
     assert_eq!(
         err_text(Tensor::from_values(DType::String, vec![1], &[&b"a\0b"[..]])),
         "ERR C-string value contains null character"
@@ -202,11 +219,41 @@ mod parsing {
     #[test]
     fn tensorget_options() {
         let g = |o: &[&str]| parse_tensorget(o).map_err(|e| e.reply_text());
-        assert_eq!(g(&[]), Ok(GetFormat { meta: true, data: DataFormat::Blob }));
-        assert_eq!(g(&["meta"]), Ok(GetFormat { meta: true, data: DataFormat::None }));
-        assert_eq!(g(&["VALUES"]), Ok(GetFormat { meta: false, data: DataFormat::Values }));
-        assert_eq!(g(&["META", "META", "BLOB"]), Ok(GetFormat { meta: true, data: DataFormat::Blob }));
-        assert_eq!(g(&["BLOB", "VALUES"]), Err("ERR both BLOB and VALUES specified".into()));
-        assert_eq!(g(&["META", "JSON"]), Err("ERR unsupported data format".into()));
+        assert_eq!(
+            g(&[]),
+            Ok(GetFormat {
+                meta: true,
+                data: DataFormat::Blob
+            })
+        );
+        assert_eq!(
+            g(&["meta"]),
+            Ok(GetFormat {
+                meta: true,
+                data: DataFormat::None
+            })
+        );
+        assert_eq!(
+            g(&["VALUES"]),
+            Ok(GetFormat {
+                meta: false,
+                data: DataFormat::Values
+            })
+        );
+        assert_eq!(
+            g(&["META", "META", "BLOB"]),
+            Ok(GetFormat {
+                meta: true,
+                data: DataFormat::Blob
+            })
+        );
+        assert_eq!(
+            g(&["BLOB", "VALUES"]),
+            Err("ERR both BLOB and VALUES specified".into())
+        );
+        assert_eq!(
+            g(&["META", "JSON"]),
+            Err("ERR unsupported data format".into())
+        );
     }
 }

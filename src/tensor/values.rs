@@ -81,7 +81,9 @@ pub(super) fn encode_value(dtype: DType, s: &[u8], out: &mut Vec<u8>) -> Result<
         return Ok(());
     }
     match parse_value(dtype, s)? {
-        Value::Float(f) if dtype == DType::Float => out.extend_from_slice(&(f as f32).to_le_bytes()),
+        Value::Float(f) if dtype == DType::Float => {
+            out.extend_from_slice(&(f as f32).to_le_bytes())
+        }
         Value::Float(f) => out.extend_from_slice(&f.to_le_bytes()),
         Value::Int(i) => {
             let size = dtype.elem_size().unwrap_or(8);

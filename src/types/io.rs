@@ -60,20 +60,25 @@ impl RdbOut for Io {
     }
 }
 
-/// Adds one element to a `DEBUG DIGEST` sequence.
-pub fn digest_bytes(md: *mut raw::RedisModuleDigest, b: &[u8]) {
-    if let Some(add) = crate::api!(RedisModule_DigestAddStringBuffer) {
-        // SAFETY: `md` is the digest of the current callback and the slice
-        // is live for the call.
-        unsafe { add(md, b.as_ptr().cast::<c_char>().cast_mut(), b.len()) };
-    }
-}
+/// A `DEBUG DIGEST` being computed, handed to a digest callback.
+pub struct Digest(pub *mut raw::RedisModuleDigest);
 
-/// Ends one element sequence of a `DEBUG DIGEST`.
-pub fn digest_end(md: *mut raw::RedisModuleDigest) {
-    if let Some(end) = crate::api!(RedisModule_DigestEndSequence) {
-        // SAFETY: `md` is the digest of the current callback.
-        unsafe { end(md) };
+impl Digest {
+    /// Adds one element to the current sequence.
+    pub fn add(&self, b: &[u8]) {
+        if let Some(add) = crate::api!(RedisModule_DigestAddStringBuffer) {
+            // SAFETY: `self.0` is the digest of the current callback and the
+            // slice is live for the call.
+            unsafe { add(self.0, b.as_ptr().cast::<c_char>().cast_mut(), b.len()) };
+        }
+    }
+
+    /// Ends the current sequence.
+    pub fn end(&self) {
+        if let Some(end) = crate::api!(RedisModule_DigestEndSequence) {
+            // SAFETY: `self.0` is the digest of the current callback.
+            unsafe { end(self.0) };
+        }
     }
 }
 

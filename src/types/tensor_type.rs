@@ -11,7 +11,7 @@ use redis_module::key::{RedisKey, RedisKeyWritable};
 use redis_module::native_types::RedisType;
 use redis_module::raw;
 
-use super::io::{digest_bytes, digest_end, string_bytes, Io};
+use super::io::{string_bytes, Digest, Io};
 use super::{guarded, into_raw};
 use crate::error::{Error, Result};
 use crate::ffi::emit::emit_aof;
@@ -120,8 +120,9 @@ unsafe extern "C" fn aof_rewrite(
     let t = unsafe { value(v) };
     guarded((), || {
         let args = tensorset_args(string_bytes(key), t);
-        if !emit_aof(aof, "AI.TENSORSET", &args) {
-            Io(aof).log_error("AI_TENSOR: could not emit AI.TENSORSET");
+        let io = Io(aof);
+        if !emit_aof(&io, "AI.TENSORSET", &args) {
+            io.log_error("AI_TENSOR: could not emit AI.TENSORSET");
         }
     });
 }
@@ -136,12 +137,13 @@ unsafe extern "C" fn digest(md: *mut raw::RedisModuleDigest, v: *mut c_void) {
     // SAFETY: Redis passes a value of this type.
     let t = unsafe { value(v) };
     guarded((), || {
-        digest_bytes(md, t.dtype().name().as_bytes());
+        let md = Digest(md);
+        md.add(t.dtype().name().as_bytes());
         for d in t.shape() {
-            digest_bytes(md, &d.to_le_bytes());
+            md.add(&d.to_le_bytes());
         }
-        digest_bytes(md, t.data());
-        digest_end(md);
+        md.add(t.data());
+        md.end();
     });
 }
 

@@ -128,7 +128,9 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        let child = cmd.spawn().map_err(|e| format!("cannot start redis-server: {e}"))?;
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start redis-server: {e}"))?;
         self.child = Some(child);
         let deadline = Instant::now() + START_DEADLINE;
         loop {

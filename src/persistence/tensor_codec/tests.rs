@@ -134,7 +134,10 @@ fn corrupt_payloads_are_errors() {
         ],
     ];
     for items in bad {
-        assert!(decode(4, &mut Items::new(items.clone())).is_err(), "{items:?}");
+        assert!(
+            decode(4, &mut Items::new(items.clone())).is_err(),
+            "{items:?}"
+        );
     }
     let mut lanes = legacy(2, 32, &[1], &[0; 4]);
     lanes[4] = Item::Unsigned(2);

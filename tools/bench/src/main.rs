@@ -27,7 +27,9 @@ struct Scenario {
 }
 
 fn floats(n: usize) -> Vec<u8> {
-    (0..n).flat_map(|i| (i as f32 * 0.5).to_le_bytes()).collect()
+    (0..n)
+        .flat_map(|i| (i as f32 * 0.5).to_le_bytes())
+        .collect()
 }
 
 fn cmd(parts: &[&[u8]]) -> Vec<Vec<u8>> {
@@ -58,7 +60,14 @@ const SCENARIOS: &[Scenario] = &[
         make: |c| {
             let k = key("t", c);
             vec![
-                cmd(&[b"AI.TENSORSET", &k, b"FLOAT", b"1024", b"BLOB", &floats(1024)]),
+                cmd(&[
+                    b"AI.TENSORSET",
+                    &k,
+                    b"FLOAT",
+                    b"1024",
+                    b"BLOB",
+                    &floats(1024),
+                ]),
                 cmd(&[b"AI.TENSORGET", &k, b"BLOB"]),
             ]
         },
@@ -85,7 +94,14 @@ struct Opts {
 }
 
 fn parse_opts() -> Result<Opts, String> {
-    let mut o = Opts { port: 6379, conns: 16, pipeline: 1, seconds: 3.0, rounds: 3, only: vec![] };
+    let mut o = Opts {
+        port: 6379,
+        conns: 16,
+        pipeline: 1,
+        seconds: 3.0,
+        rounds: 3,
+        only: vec![],
+    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut val = || it.next().ok_or(format!("{a} needs a value"));
@@ -116,8 +132,15 @@ struct Result_ {
 }
 
 /// One connection's loop: send `pipeline` ops, read every reply, repeat.
-fn worker(o: &Opts, s: &Scenario, conn_id: usize, stop: &AtomicBool, measure: &AtomicBool) -> Result<Result_, String> {
-    let mut c = Conn::connect(o.port, Duration::from_secs(30)).map_err(|e| format!("connect: {e}"))?;
+fn worker(
+    o: &Opts,
+    s: &Scenario,
+    conn_id: usize,
+    stop: &AtomicBool,
+    measure: &AtomicBool,
+) -> Result<Result_, String> {
+    let mut c =
+        Conn::connect(o.port, Duration::from_secs(30)).map_err(|e| format!("connect: {e}"))?;
     let op = (s.make)(conn_id);
     let mut batch = Vec::new();
     for _ in 0..o.pipeline {
@@ -130,7 +153,9 @@ fn worker(o: &Opts, s: &Scenario, conn_id: usize, stop: &AtomicBool, measure: &A
     let mut started = None;
     while !stop.load(Ordering::Relaxed) {
         let t = Instant::now();
-        c.send_raw(&batch).and_then(|_| c.flush()).map_err(|e| format!("send: {e}"))?;
+        c.send_raw(&batch)
+            .and_then(|_| c.flush())
+            .map_err(|e| format!("send: {e}"))?;
         for _ in 0..replies {
             if let Reply::Error(e) = c.read().map_err(|e| format!("read: {e}"))? {
                 if errors == 0 {
@@ -146,7 +171,12 @@ fn worker(o: &Opts, s: &Scenario, conn_id: usize, stop: &AtomicBool, measure: &A
         }
     }
     let secs = started.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
-    Ok(Result_ { ops, errors, secs, lat_us: lat })
+    Ok(Result_ {
+        ops,
+        errors,
+        secs,
+        lat_us: lat,
+    })
 }
 
 fn run(o: &Opts, s: &Scenario) -> Result<(f64, u64, u64, u64), String> {
@@ -163,7 +193,10 @@ fn run(o: &Opts, s: &Scenario) -> Result<(f64, u64, u64, u64), String> {
         measure.store(true, Ordering::Relaxed);
         std::thread::sleep(Duration::from_secs_f64(o.seconds));
         stop.store(true, Ordering::Relaxed);
-        handles.into_iter().map(|h| h.join().map_err(|_| "worker panicked".to_string())).collect::<Vec<_>>()
+        handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| "worker panicked".to_string()))
+            .collect::<Vec<_>>()
     });
     let (mut ops, mut errors, mut secs, mut lat) = (0u64, 0u64, 0f64, Vec::new());
     for r in results {
@@ -174,7 +207,11 @@ fn run(o: &Opts, s: &Scenario) -> Result<(f64, u64, u64, u64), String> {
         lat.extend(r.lat_us);
     }
     lat.sort_unstable();
-    let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or(0);
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0)
+    };
     Ok((ops as f64 / secs.max(1e-9), pct(0.50), pct(0.99), errors))
 }
 
@@ -191,8 +228,10 @@ fn main() {
          one op may be 2 commands; latency is per pipelined batch, from the median round)\n",
         o.conns, o.pipeline, o.seconds, o.rounds
     );
-    let chosen: Vec<&Scenario> =
-        SCENARIOS.iter().filter(|s| o.only.is_empty() || o.only.iter().any(|n| n == s.name)).collect();
+    let chosen: Vec<&Scenario> = SCENARIOS
+        .iter()
+        .filter(|s| o.only.is_empty() || o.only.iter().any(|n| n == s.name))
+        .collect();
     // Rounds interleave the scenarios (A B C, A B C, ...), so slow drift in
     // the machine's speed hits every scenario alike.
     let mut runs: Vec<Vec<(f64, u64, u64, u64)>> = vec![Vec::new(); chosen.len()];
@@ -214,7 +253,10 @@ fn main() {
         r.sort_by(|a, b| a.0.total_cmp(&b.0));
         let errors: u64 = r.iter().map(|x| x.3).sum();
         let (rate, p50, p99, _) = r[r.len() / 2];
-        println!("| {} | {} | {:.0} | {} | {} | {} |", s.name, s.what, rate, p50, p99, errors);
+        println!(
+            "| {} | {} | {:.0} | {} | {} | {} |",
+            s.name, s.what, rate, p50, p99, errors
+        );
         rates.insert(s.name, rate);
     }
     println!();
