@@ -12,6 +12,13 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=REDISAI_ORT_DYLIB");
     println!("cargo:rerun-if-env-changed=LIBTORCH");
+    // The git sha in INFO follows commits.
+    println!("cargo:rerun-if-changed=.git/HEAD");
+    if let Ok(head) = fs::read_to_string(".git/HEAD") {
+        if let Some(r) = head.trim().strip_prefix("ref: ") {
+            println!("cargo:rerun-if-changed=.git/{r}");
+        }
+    }
 
     let git_sha = Command::new("git")
         .args(["rev-parse", "--short=12", "HEAD"])
