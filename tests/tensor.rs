@@ -16,6 +16,13 @@ fn ok(c: &mut Conn, args: &[&[u8]]) {
     assert!(r.is_ok(), "{args:?} -> {r:?}");
 }
 
+/// Runs a command written as space-separated words and expects `+OK`.
+fn ok_line(c: &mut Conn, line: &str) {
+    let args: Vec<&str> = line.split(' ').collect();
+    let r = c.cmd(&args).expect("reply");
+    assert!(r.is_ok(), "{line} -> {r:?}");
+}
+
 fn err(c: &mut Conn, args: &[&str]) -> String {
     c.cmd(args).expect("reply").err().to_string()
 }
@@ -99,19 +106,7 @@ fn numeric_dtypes_round_trip_blob_and_values() {
 fn exact_resp2_bytes_of_meta_values() {
     let s = Server::start();
     let mut c = s.conn();
-    ok(
-        &mut c,
-        &[
-            b"AI.TENSORSET",
-            b"t",
-            b"FLOAT",
-            b"1",
-            b"2",
-            b"VALUES",
-            b"5",
-            b"10",
-        ],
-    );
+    ok_line(&mut c, "AI.TENSORSET t FLOAT 1 2 VALUES 5 10");
     let mut raw = std::net::TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
     raw.write_all(b"*4\r\n$12\r\nAI.TENSORGET\r\n$1\r\nt\r\n$4\r\nMETA\r\n$6\r\nVALUES\r\n")
         .expect("write");
@@ -125,19 +120,7 @@ fn exact_resp2_bytes_of_meta_values() {
 fn float_values_use_17_significant_digits() {
     let s = Server::start();
     let mut c = s.conn();
-    ok(
-        &mut c,
-        &[
-            b"AI.TENSORSET",
-            b"t",
-            b"FLOAT",
-            b"3",
-            b"VALUES",
-            b"1",
-            b"0.1",
-            b"5.1",
-        ],
-    );
+    ok_line(&mut c, "AI.TENSORSET t FLOAT 3 VALUES 1 0.1 5.1");
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "t", "VALUES"]).expect("reply"),
         Reply::Array(vec![
@@ -166,18 +149,7 @@ fn float_values_use_17_significant_digits() {
             ]),
         ])
     );
-    ok(
-        &mut c3,
-        &[
-            b"AI.TENSORSET",
-            b"i",
-            b"INT16",
-            b"2",
-            b"VALUES",
-            b"-7",
-            b"300",
-        ],
-    );
+    ok_line(&mut c3, "AI.TENSORSET i INT16 2 VALUES -7 300");
     assert_eq!(
         c3.cmd(&["AI.TENSORGET", "i", "VALUES"]).expect("reply"),
         Reply::Array(vec![Reply::Int(-7), Reply::Int(300)])
@@ -207,17 +179,17 @@ fn scalars_zero_fill_and_meta_only() {
             Reply::Array(vec![])
         ])
     );
-    ok(&mut c, &[b"AI.TENSORSET", b"s2", b"int64", b"VALUES", b"9"]);
+    ok_line(&mut c, "AI.TENSORSET s2 int64 VALUES 9");
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "s2", "VALUES"]).expect("reply"),
         Reply::Array(vec![Reply::Int(9)])
     );
-    ok(&mut c, &[b"AI.TENSORSET", b"z", b"INT32", b"2", b"2"]);
+    ok_line(&mut c, "AI.TENSORSET z INT32 2 2");
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "z", "BLOB"]).expect("reply"),
         Reply::Bulk(vec![0; 16])
     );
-    ok(&mut c, &[b"AI.TENSORSET", b"zs", b"STRING", b"3"]);
+    ok_line(&mut c, "AI.TENSORSET zs STRING 3");
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "zs", "BLOB"]).expect("reply"),
         Reply::Bulk(vec![0; 3])
@@ -299,18 +271,7 @@ fn signed_values_accept_negatives_in_range() {
     // Decision 1 (RedisAI rejected every negative VALUES entry).
     let s = Server::start();
     let mut c = s.conn();
-    ok(
-        &mut c,
-        &[
-            b"AI.TENSORSET",
-            b"z",
-            b"INT8",
-            b"2",
-            b"VALUES",
-            b"-1",
-            b"-128",
-        ],
-    );
+    ok_line(&mut c, "AI.TENSORSET z INT8 2 VALUES -1 -128");
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "z", "BLOB"]).expect("reply"),
         Reply::Bulk(vec![0xff, 0x80])
@@ -378,7 +339,7 @@ fn every_tensor_error_text() {
         .expect("reply");
     assert_eq!(r.err(), "ERR BOOL tensor elements must be 0 or 1");
 
-    ok(&mut c, &[b"AI.TENSORSET", b"t", b"FLOAT", b"1"]);
+    ok_line(&mut c, "AI.TENSORSET t FLOAT 1");
     assert_eq!(
         err(&mut c, &["AI.TENSORGET", "t", "JSON"]),
         "ERR unsupported data format"
@@ -425,18 +386,7 @@ fn wrong_type_is_checked_before_anything_else() {
 fn keyspace_commands_work_on_tensors() {
     let s = Server::start();
     let mut c = s.conn();
-    ok(
-        &mut c,
-        &[
-            b"AI.TENSORSET",
-            b"t",
-            b"DOUBLE",
-            b"2",
-            b"VALUES",
-            b"1.5",
-            b"-2",
-        ],
-    );
+    ok_line(&mut c, "AI.TENSORSET t DOUBLE 2 VALUES 1.5 -2");
     assert_eq!(c.cmd(&["COPY", "t", "t2"]).expect("reply"), Reply::Int(1));
     assert_eq!(
         c.cmd(&["AI.TENSORGET", "t2", "VALUES"]).expect("reply"),
@@ -444,10 +394,7 @@ fn keyspace_commands_work_on_tensors() {
     );
     let mem = c.cmd(&["MEMORY", "USAGE", "t"]).expect("reply").int();
     assert!(mem >= 16, "MEMORY USAGE {mem}");
-    ok(
-        &mut c,
-        &[b"AI.TENSORSET", b"big", b"FLOAT", b"1024", b"1024"],
-    );
+    ok_line(&mut c, "AI.TENSORSET big FLOAT 1024 1024");
     let big = c.cmd(&["MEMORY", "USAGE", "big"]).expect("reply").int();
     assert!(big >= 4 * 1024 * 1024, "MEMORY USAGE {big}");
     // Overwriting clears a TTL, as SET does, and invalidates WATCH.
@@ -457,10 +404,7 @@ fn keyspace_commands_work_on_tensors() {
     );
     let mut w = s.conn();
     assert!(w.cmd(&["WATCH", "t2"]).expect("reply").is_ok());
-    ok(
-        &mut c,
-        &[b"AI.TENSORSET", b"t2", b"INT8", b"1", b"VALUES", b"4"],
-    );
+    ok_line(&mut c, "AI.TENSORSET t2 INT8 1 VALUES 4");
     assert_eq!(c.cmd(&["TTL", "t2"]).expect("reply"), Reply::Int(-1));
     assert!(w.cmd(&["MULTI"]).expect("reply").is_ok());
     assert_eq!(
@@ -515,7 +459,7 @@ fn command_info_keys_and_acl() {
         .is_ok());
     let mut u = s.conn();
     assert!(u.cmd(&["AUTH", "u", "x"]).expect("reply").is_ok());
-    ok(&mut u, &[b"AI.TENSORSET", b"ok:1", b"FLOAT", b"1"]);
+    ok_line(&mut u, "AI.TENSORSET ok:1 FLOAT 1");
     let e = u
         .cmd(&["AI.TENSORSET", "secret", "FLOAT", "1"])
         .expect("reply");
