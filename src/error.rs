@@ -55,10 +55,15 @@ impl fmt::Display for Error {
     }
 }
 
-/// RESP error lines cannot carry CR or LF: backend texts become one line.
+/// RESP error lines cannot carry CR or LF, and Redis needs a C string:
+/// backend texts become one line of printable ASCII (other bytes become `?`).
 pub fn one_line(text: &str) -> String {
     text.chars()
-        .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+        .map(|c| match c {
+            '\r' | '\n' => ' ',
+            c if c.is_ascii() && !c.is_ascii_control() || c == '\t' => c,
+            _ => '?',
+        })
         .collect()
 }
 
@@ -86,5 +91,6 @@ mod tests {
     #[test]
     fn backend_text_becomes_one_line() {
         assert_eq!(Error::raw("a\r\nb\nc").reply_text(), "a  b c");
+        assert_eq!(Error::raw("x\0y\u{e9}").reply_text(), "x?y?");
     }
 }

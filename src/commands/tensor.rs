@@ -18,9 +18,9 @@ pub fn tensorset(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         return Err(Error::Arity("AI.TENSORSET"));
     }
     let key = ctx.open_key_writable(&args[1]);
-    tensor_type::check_writable(&key)?;
+    let slot = tensor_type::open_for_write(&key)?;
     let tensor = parse_tensorset(&args[2..])?;
-    tensor_type::write(&key, Arc::new(tensor))?;
+    slot.store(Arc::new(tensor))?;
     notify(ctx, c"ai.tensorset", &args[1]);
     ctx.replicate_verbatim();
     Ok(RedisValue::SimpleStringStatic("OK"))

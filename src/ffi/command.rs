@@ -3,6 +3,7 @@
 //! only ever cost one error reply, never the server.
 
 use std::ffi::CString;
+use std::mem::ManuallyDrop;
 use std::os::raw::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
@@ -85,43 +86,71 @@ pub fn dispatch(
     let context = Context::new(ctx);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let args = BorrowedArgs::new(argv, argc);
-        handler(&context, &args.0)
+        handler(&context, args.as_slice())
     }));
-    let reply = match outcome {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(redis_module::RedisError::String(e.reply_text())),
-        Err(_) => {
-            let text = format!("ERR internal error in {name}; see the server log");
-            Err(redis_module::RedisError::String(text))
+    match outcome {
+        // The common reply, without the CString `Context::reply` allocates.
+        Ok(Ok(RedisValue::SimpleStringStatic("OK"))) => {
+            raw::reply_with_simple_string(ctx, c"OK".as_ptr()) as c_int
         }
-    };
-    context.reply(reply) as c_int
+        Ok(Ok(value)) => context.reply(Ok(value)) as c_int,
+        Ok(Err(e)) => reply_error(&context, &e.reply_text()),
+        Err(_) => reply_error(
+            &context,
+            &format!("ERR internal error in {name}; see the server log"),
+        ),
+    }
+}
+
+/// Replies with an error line (already one line of ASCII, see `error::one_line`).
+fn reply_error(ctx: &Context, text: &str) -> c_int {
+    let text = CString::new(text).unwrap_or_else(|_| c"ERR invalid error text".to_owned());
+    match crate::api!(RedisModule_ReplyWithError) {
+        // SAFETY: ctx is the live command context; Redis copies the string.
+        Some(reply) => unsafe { reply(ctx.ctx, text.as_ptr()) },
+        None => raw::Status::Err as c_int,
+    }
 }
 
 /// The command's argv, viewed as `RedisString`s without taking a reference:
 /// Redis keeps argv alive for the whole call, so retaining and releasing
 /// every argument (what `decode_args` does) is wasted work on the hot path.
-struct BorrowedArgs(Vec<RedisString>);
+/// Up to [`INLINE_ARGS`] arguments live on the stack, with no allocation.
+/// The strings are `ManuallyDrop`: they are not ours to free, even when a
+/// panic unwinds through the handler.
+enum BorrowedArgs {
+    Inline([ManuallyDrop<RedisString>; INLINE_ARGS], usize),
+    Heap(Vec<ManuallyDrop<RedisString>>),
+}
+
+const INLINE_ARGS: usize = 12;
 
 impl BorrowedArgs {
     fn new(argv: *mut *mut raw::RedisModuleString, argc: c_int) -> Self {
-        if argv.is_null() || argc <= 0 {
-            return BorrowedArgs(Vec::new());
+        let raw: &[*mut raw::RedisModuleString] = if argv.is_null() || argc <= 0 {
+            &[]
+        } else {
+            // SAFETY: Redis passes `argc` valid string pointers in `argv`.
+            unsafe { std::slice::from_raw_parts(argv, argc as usize) }
+        };
+        let view = |s: *mut raw::RedisModuleString| {
+            ManuallyDrop::new(RedisString::from_redis_module_string(ptr::null_mut(), s))
+        };
+        if raw.len() <= INLINE_ARGS {
+            let arr = std::array::from_fn(|i| view(raw.get(i).copied().unwrap_or(ptr::null_mut())));
+            BorrowedArgs::Inline(arr, raw.len())
+        } else {
+            BorrowedArgs::Heap(raw.iter().map(|&s| view(s)).collect())
         }
-        // SAFETY: Redis passes `argc` valid string pointers in `argv`.
-        let raw = unsafe { std::slice::from_raw_parts(argv, argc as usize) };
-        BorrowedArgs(
-            raw.iter()
-                .map(|&s| RedisString::from_redis_module_string(ptr::null_mut(), s))
-                .collect(),
-        )
     }
-}
 
-impl Drop for BorrowedArgs {
-    fn drop(&mut self) {
-        // Not ours to free: forget them, even when unwinding from a panic.
-        self.0.drain(..).for_each(std::mem::forget);
+    fn as_slice(&self) -> &[RedisString] {
+        let views: &[ManuallyDrop<RedisString>] = match self {
+            BorrowedArgs::Inline(arr, n) => &arr[..*n],
+            BorrowedArgs::Heap(v) => v,
+        };
+        // SAFETY: `ManuallyDrop<T>` is `repr(transparent)` over `T`.
+        unsafe { std::slice::from_raw_parts(views.as_ptr().cast::<RedisString>(), views.len()) }
     }
 }
 

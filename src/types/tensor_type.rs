@@ -56,31 +56,37 @@ pub fn read(key: &RedisKey) -> Result<Option<TensorValue>> {
         .map_err(|_| Error::WrongType)
 }
 
-/// Like [`read`], on a key opened for writing.
-pub fn read_writable(key: &RedisKeyWritable) -> Result<Option<TensorValue>> {
-    key.get_value::<TensorValue>(&TENSOR_TYPE)
-        .map(|v| v.map(|t| Arc::clone(t)))
-        .map_err(|_| Error::WrongType)
+/// A key opened for writing a tensor, its type already checked.
+pub struct WriteSlot<'a> {
+    key: &'a RedisKeyWritable,
+    existing: Option<&'a mut TensorValue>,
 }
 
-/// Fails with `WrongType` unless the key is empty or holds a tensor.
-pub fn check_writable(key: &RedisKeyWritable) -> Result<()> {
-    read_writable(key).map(|_| ())
+/// Checks that the key is empty or holds a tensor (else `WrongType`), so a
+/// command can fail on the type before it parses anything else.
+pub fn open_for_write(key: &RedisKeyWritable) -> Result<WriteSlot<'_>> {
+    let existing = key
+        .get_value::<TensorValue>(&TENSOR_TYPE)
+        .map_err(|_| Error::WrongType)?;
+    Ok(WriteSlot { key, existing })
 }
 
-/// Stores `t` at the key, replacing a tensor that was there. Like SET, it
-/// clears a TTL. A tensor is replaced in place, which spares Redis deleting
-/// and re-adding the key.
-pub fn write(key: &RedisKeyWritable, t: TensorValue) -> Result<()> {
-    match key.get_value::<TensorValue>(&TENSOR_TYPE) {
-        Ok(Some(slot)) => {
-            *slot = t;
-            // Fails only for an empty or read-only key, neither of which this is.
-            let _ = key.remove_expire();
-            Ok(())
+impl WriteSlot<'_> {
+    /// Stores `t`. Like SET, it clears a TTL. A tensor is replaced in place,
+    /// which spares Redis deleting and re-adding the key.
+    pub fn store(self, t: TensorValue) -> Result<()> {
+        match self.existing {
+            Some(slot) => {
+                *slot = t;
+                // Fails only for an empty or read-only key, neither of which this is.
+                let _ = self.key.remove_expire();
+                Ok(())
+            }
+            None => self
+                .key
+                .set_value(&TENSOR_TYPE, t)
+                .map_err(|_| Error::WrongType),
         }
-        Ok(None) => key.set_value(&TENSOR_TYPE, t).map_err(|_| Error::WrongType),
-        Err(_) => Err(Error::WrongType),
     }
 }
 
