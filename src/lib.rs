@@ -47,7 +47,8 @@ const fn version_number(v: &str) -> i32 {
 }
 
 fn command_table() -> Vec<CommandDef> {
-    vec![
+    #[allow(unused_mut)]
+    let mut table = vec![
         command_def!("AI.TENSORSET", commands::tensor::tensorset,
             flags: "write deny-oom", arity: -4,
             keys: Keys::One { index: 1, access: Access::Overwrite },
@@ -59,7 +60,12 @@ fn command_table() -> Vec<CommandDef> {
         command_def!("AI.CONFIG", commands::config::ai_config,
             flags: "write", arity: -2, keys: Keys::None,
             summary: "Reads or changes module settings", since: "0.1.0"),
-    ]
+    ];
+    #[cfg(feature = "fault-injection")]
+    table.push(command_def!("AI._FAULT", commands::fault::ai_fault,
+        flags: "readonly", arity: -2, keys: Keys::None,
+        summary: "Test-only fault injection", since: "0.1.0"));
+    table
 }
 
 fn init(ctx: &Context, args: &[RedisString]) -> Status {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{has_backend, Reply, Server};
+use common::{has_feature, Reply, Server};
 
 fn err(c: &mut common::Conn, args: &[&str]) -> String {
     c.cmd(args).expect("reply").err().to_string()
@@ -48,8 +48,8 @@ fn ai_config_subcommands_and_errors() {
         "ERR error loading backend"
     );
     for (name, present) in [
-        ("TORCH", has_backend("torch")),
-        ("onnx", has_backend("onnx")),
+        ("TORCH", has_feature("torch")),
+        ("onnx", has_feature("onnx")),
     ] {
         let r = c
             .cmd(&["AI.CONFIG", "LOADBACKEND", name, "redisai_x/redisai_x.so"])
@@ -239,21 +239,21 @@ fn info_modules_sections_in_redisai_order() {
     let backends = section("ai_backends_info");
     assert_eq!(
         backends.contains(&"ai_Torch_version".to_string()),
-        has_backend("torch"),
+        has_feature("torch"),
         "{backends:?}"
     );
     assert_eq!(
         backends.contains(&"ai_onnxruntime_version".to_string()),
-        has_backend("onnx"),
+        has_feature("onnx"),
         "{backends:?}"
     );
-    if has_backend("torch") {
+    if has_feature("torch") {
         assert_eq!(
             s.info_field("modules", "ai_Torch_version").as_deref(),
             Some("2.13.0")
         );
     }
-    if has_backend("onnx") {
+    if has_feature("onnx") {
         assert_eq!(
             s.info_field("modules", "ai_onnxruntime_version").as_deref(),
             Some("1.31.1")

@@ -2,6 +2,8 @@
 //! The command table itself is in `lib.rs`.
 
 pub mod config;
+#[cfg(feature = "fault-injection")]
+pub mod fault;
 pub mod tensor;
 
 use redis_module::{Context, ContextFlags, RedisString};

@@ -33,9 +33,9 @@ pub fn module_path() -> PathBuf {
     target.join("release/libredisai.so")
 }
 
-/// The backends the module under test was built with (`REDISAI_FEATURES`,
+/// The cargo features the module under test was built with (`REDISAI_FEATURES`,
 /// comma-separated; `none` for a `--no-default-features` build).
-pub fn has_backend(name: &str) -> bool {
+pub fn has_feature(name: &str) -> bool {
     std::env::var("REDISAI_FEATURES")
         .unwrap_or_else(|_| "torch,onnx".into())
         .split(',')
