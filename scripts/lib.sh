@@ -45,8 +45,11 @@ venv_sync() {
     else
         say "installing pinned wheels from scripts/requirements/$2 into $1"
     fi
-    "$dir/bin/pip" install --disable-pip-version-check --no-deps --progress-bar off -q -r "$req" \
+    local t0=$SECONDS
+    # pip shows a progress bar on a terminal, and a line per download in CI logs.
+    "$dir/bin/pip" install --disable-pip-version-check --no-deps -r "$req" \
         || die "pip install -r $req failed"
+    say "done in $((SECONDS - t0))s"
     echo "$sum" > "$dir/.stamp-$2"
 }
 
@@ -63,5 +66,8 @@ build() {
     if [ ! -d "$CARGO_TARGET_DIR/release/build" ]; then
         say "cold build of the module and its dependencies (libtorch bindings, ONNX Runtime bindings, redis-module): about 4-8 minutes on 2 cores"
     fi
+    local t0=$SECONDS
     (cd "$ROOT" && cargo build --release --workspace "$@") || die "cargo build failed"
+    [ $((SECONDS - t0)) -gt 30 ] && say "build done in $((SECONDS - t0))s"
+    return 0
 }
