@@ -19,13 +19,16 @@ pub fn ai_config(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     let sub = sub.to_ascii_uppercase();
     match sub.as_slice() {
         b"LOADBACKEND" => {
-            let (Some(name), Some(path)) = (args.get(2), args.get(3)) else {
+            let (Some(name), Some(_path)) = (args.get(2), args.get(3)) else {
                 return Err(ARITY);
             };
             let kind = BackendKind::parse(name).ok_or_else(|| Error::err("unsupported backend"))?;
-            let path = config::get().resolve(&String::from_utf8_lossy(path));
-            let library =
-                (kind == BackendKind::Onnx && config::is_onnx_runtime(&path)).then_some(path);
+            // Backends are compiled in (Decision 10). The path is not opened:
+            // a command that dlopens a client-chosen file would get around
+            // `enable-module-command`. ONNX Runtime, if it is not loaded yet,
+            // is looked for only where the operator pointed (module arguments,
+            // ORT_DYLIB_PATH, the package layout, the build's wheel).
+            let library = config::get().onnx_library;
             match backends::ensure_loaded(kind, library.as_deref()) {
                 Ok(()) => Ok(RedisValue::SimpleStringStatic("OK")),
                 Err(why) => {
