@@ -84,21 +84,29 @@ pub fn dispatch(
     handler: Handler,
 ) -> c_int {
     let context = Context::new(ctx);
+    // The reply is written inside the guard too: a panic anywhere in the
+    // command must not unwind into Redis, which would abort the server.
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let args = BorrowedArgs::new(argv, argc);
-        handler(&context, args.as_slice())
+        let result = handler(&context, args.as_slice());
+        send(&context, result)
     }));
-    match outcome {
-        // The common reply, without the CString `Context::reply` allocates.
-        Ok(Ok(RedisValue::SimpleStringStatic("OK"))) => {
-            raw::reply_with_simple_string(ctx, c"OK".as_ptr()) as c_int
-        }
-        Ok(Ok(value)) => context.reply(Ok(value)) as c_int,
-        Ok(Err(e)) => reply_error(&context, &e.reply_text()),
-        Err(_) => reply_error(
+    outcome.unwrap_or_else(|_| {
+        reply_error(
             &context,
             &format!("ERR internal error in {name}; see the server log"),
-        ),
+        )
+    })
+}
+
+fn send(ctx: &Context, result: Result<RedisValue>) -> c_int {
+    match result {
+        // The common reply, without the CString `Context::reply` allocates.
+        Ok(RedisValue::SimpleStringStatic("OK")) => {
+            raw::reply_with_simple_string(ctx.ctx, c"OK".as_ptr()) as c_int
+        }
+        Ok(value) => ctx.reply(Ok(value)) as c_int,
+        Err(e) => reply_error(ctx, &e.reply_text()),
     }
 }
 
