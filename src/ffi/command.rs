@@ -36,7 +36,6 @@ pub enum Keys {
 pub enum Access {
     Read,
     Overwrite,
-    Delete,
 }
 
 /// Everything Redis is told about one command.
@@ -252,7 +251,6 @@ fn set_info(def: &CommandDef, command: *mut raw::RedisModuleCommand) -> Result<(
             let flags = match access {
                 Access::Read => KeySpecFlags::READ_ONLY | KeySpecFlags::ACCESS,
                 Access::Overwrite => KeySpecFlags::OVERWRITE | KeySpecFlags::UPDATE,
-                Access::Delete => KeySpecFlags::REMOVE | KeySpecFlags::DELETE,
             };
             vec![KeySpec::new(
                 None,

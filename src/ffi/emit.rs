@@ -1,12 +1,13 @@
-//! Emitting synthesised commands: `RedisModule_EmitAOF` for AOF rewrite and
-//! `RedisModule_Replicate` for effects replication. Both take the arguments as
-//! one vector (the `v` format), so any argument count works.
+//! Emitting synthesised commands with `RedisModule_EmitAOF` for AOF rewrite.
+//! The arguments go as one vector (the `v` format), so any argument count
+//! works. (Replicating model outputs will use `RedisModule_Replicate` the
+//! same way.)
 
 use std::borrow::Cow;
 use std::ffi::CString;
 use std::os::raw::c_char;
 
-use redis_module::{raw, Context};
+use redis_module::raw;
 
 use crate::types::io::Io;
 
@@ -64,26 +65,4 @@ pub fn emit_aof(io: &Io, cmd: &str, args: &[Cow<'_, [u8]>]) -> bool {
         )
     };
     true
-}
-
-/// Replicates `cmd args…` to replicas and the AOF, as part of the current command.
-pub fn replicate(ctx: &Context, cmd: &str, args: &[Cow<'_, [u8]>]) -> bool {
-    let (Some(rep), Some(argv), Ok(cmd)) = (
-        crate::api!(RedisModule_Replicate),
-        Argv::new(args),
-        CString::new(cmd),
-    ) else {
-        return false;
-    };
-    // SAFETY: as in `emit_aof`; `ctx` is a live command or thread-safe context.
-    let status = unsafe {
-        rep(
-            ctx.ctx,
-            cmd.as_ptr(),
-            c"v".as_ptr(),
-            argv.0.as_ptr(),
-            argv.0.len(),
-        )
-    };
-    status == raw::Status::Ok as i32
 }
