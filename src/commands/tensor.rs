@@ -64,9 +64,8 @@ pub fn tensorget(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
 }
 
 fn reply_values(reply: &Reply, t: &Tensor) {
-    let values = t.values();
-    reply.array(values.len());
-    for v in values {
+    reply.array(t.len());
+    for v in t.values() {
         match v {
             Value::Int(i) => reply.int(i),
             Value::Float(f) => reply.double(f),

@@ -145,27 +145,27 @@ impl Tensor {
         })
     }
 
-    /// Start offset of every STRING element in [`Tensor::data`].
-    pub fn string_offsets(&self) -> Vec<u64> {
-        let mut offsets = Vec::with_capacity(self.len());
-        let mut start = 0u64;
-        for e in self.string_elements() {
-            offsets.push(start);
-            start += e.len() as u64 + 1;
-        }
-        offsets
+    /// Start offset of every STRING element in [`Tensor::data`], lazily:
+    /// a tensor can hold billions of elements.
+    pub fn string_offsets(&self) -> impl Iterator<Item = u64> + '_ {
+        self.string_elements().scan(0u64, |start, e| {
+            let off = *start;
+            *start += e.len() as u64 + 1;
+            Some(off)
+        })
     }
 
-    /// Element `i` as a reply value (numbers decoded from little-endian).
-    pub fn values(&self) -> Vec<Value<'_>> {
-        if self.dtype == DType::String {
-            return self.string_elements().map(Value::Str).collect();
-        }
+    /// The elements as reply values (numbers decoded from little-endian),
+    /// lazily; there are [`Tensor::len`] of them.
+    pub fn values(&self) -> impl Iterator<Item = Value<'_>> + '_ {
+        let numeric = self.dtype != DType::String;
         let size = self.dtype.elem_size().unwrap_or(1);
-        self.data
+        let numbers = self
+            .data
             .chunks_exact(size)
-            .map(|b| values::decode_value(self.dtype, b))
-            .collect()
+            .take(if numeric { usize::MAX } else { 0 })
+            .map(move |b| values::decode_value(self.dtype, b));
+        numbers.chain(self.string_elements().map(Value::Str))
     }
 
     /// Approximate heap footprint, for `MEMORY USAGE`.
