@@ -1,7 +1,5 @@
 //! AI.TENSORSET and AI.TENSORGET.
 
-use std::sync::Arc;
-
 use redis_module::{Context, RedisString, RedisValue};
 
 use crate::error::{Error, Result};
@@ -19,8 +17,7 @@ pub fn tensorset(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     }
     let key = ctx.open_key_writable(&args[1]);
     let slot = tensor_type::open_for_write(&key)?;
-    let tensor = parse_tensorset(&args[2..])?;
-    slot.store(Arc::new(tensor))?;
+    slot.store(&parse_tensorset(&args[2..])?)?;
     notify(ctx, c"ai.tensorset", &args[1]);
     ctx.replicate_verbatim();
     Ok(RedisValue::SimpleStringStatic("OK"))

@@ -11,7 +11,7 @@ mod parse;
 mod values;
 
 pub use dtype::{code, DType};
-pub use parse::{parse_tensorget, parse_tensorset, DataFormat, GetFormat};
+pub use parse::{parse_tensorget, parse_tensorset, DataFormat, GetFormat, TensorSet};
 pub use values::{parse_f64, parse_i64, parse_value, Value};
 
 use crate::args::Arg;
@@ -96,6 +96,19 @@ impl Tensor {
             values::encode_value(dtype, v.bytes(), &mut data)?;
         }
         Ok(Tensor { dtype, shape, data })
+    }
+
+    /// Replaces this tensor with a BLOB, reusing its buffers (no allocation
+    /// when they are large enough). Checks first: on an error nothing changes.
+    pub fn overwrite(&mut self, dtype: DType, shape: &[i64], blob: &[u8]) -> Result<()> {
+        let n = element_count(dtype, shape)?;
+        validate_blob(dtype, n, blob)?;
+        self.dtype = dtype;
+        self.shape.clear();
+        self.shape.extend_from_slice(shape);
+        self.data.clear();
+        self.data.extend_from_slice(blob);
+        Ok(())
     }
 
     /// Builds a tensor from parts that were validated elsewhere (RDB decoding,

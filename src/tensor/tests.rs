@@ -190,7 +190,34 @@ mod parsing {
     use crate::tensor::{DType, Tensor};
 
     fn set(args: &[&str]) -> Result<Tensor, String> {
-        parse_tensorset(args).map_err(|e| e.reply_text())
+        parse_tensorset(args)
+            .and_then(|s| s.build())
+            .map_err(|e| e.reply_text())
+    }
+
+    #[test]
+    fn overwrite_reuses_buffers_and_checks_first() {
+        let mut t = set(&["FLOAT", "2", "VALUES", "1", "2"]).expect("ok");
+        let ptr = t.data().as_ptr();
+        let args = ["INT32", "2", "BLOB", "\u{1}\0\0\0\u{2}\0\0\0"];
+        parse_tensorset(&args)
+            .and_then(|s| s.write_into(&mut t))
+            .expect("ok");
+        assert_eq!((t.dtype(), t.shape()), (DType::Int32, &[2i64][..]));
+        assert_eq!(t.data(), &[1, 0, 0, 0, 2, 0, 0, 0]);
+        assert_eq!(t.data().as_ptr(), ptr, "same buffer");
+        let before = t.clone();
+        let bad = ["INT32", "3", "BLOB", "\u{1}\0\0\0"];
+        assert!(parse_tensorset(&bad)
+            .and_then(|s| s.write_into(&mut t))
+            .is_err());
+        assert_eq!(t, before);
+        let dims: Vec<String> = (0..10).map(|_| "1".to_string()).collect();
+        let mut many: Vec<&str> = vec!["INT8"];
+        many.extend(dims.iter().map(String::as_str));
+        many.extend(["VALUES", "5"]);
+        let t = set(&many).expect("ten dims");
+        assert_eq!(t.shape(), &[1i64; 10][..]);
     }
 
     #[test]

@@ -13,11 +13,12 @@ use redis_module::raw;
 
 use super::io::{string_bytes, Digest, Io};
 use super::{guarded, into_raw};
+use crate::args::Arg;
 use crate::error::{Error, Result};
 use crate::ffi::emit::emit_aof;
 use crate::persistence::commands::tensorset_args;
 use crate::persistence::tensor_codec::{self, ENCVER};
-use crate::tensor::Tensor;
+use crate::tensor::{Tensor, TensorSet};
 
 /// What a tensor key holds.
 pub type TensorValue = Arc<Tensor>;
@@ -72,21 +73,23 @@ pub fn open_for_write(key: &RedisKeyWritable) -> Result<WriteSlot<'_>> {
 }
 
 impl WriteSlot<'_> {
-    /// Stores `t`. Like SET, it clears a TTL. A tensor is replaced in place,
-    /// which spares Redis deleting and re-adding the key.
-    pub fn store(self, t: TensorValue) -> Result<()> {
-        match self.existing {
-            Some(slot) => {
-                *slot = t;
-                // Fails only for an empty or read-only key, neither of which this is.
-                let _ = self.key.remove_expire();
-                Ok(())
-            }
-            None => self
+    /// Stores the tensor `set` describes. Like SET, it clears a TTL. An
+    /// existing tensor that nothing else shares (no COPY, no running job) is
+    /// rewritten in place, reusing its buffers and its key.
+    pub fn store<T: Arg>(self, set: &TensorSet<'_, T>) -> Result<()> {
+        let Some(current) = self.existing else {
+            return self
                 .key
-                .set_value(&TENSOR_TYPE, t)
-                .map_err(|_| Error::WrongType),
+                .set_value(&TENSOR_TYPE, Arc::new(set.build()?))
+                .map_err(|_| Error::WrongType);
+        };
+        match Arc::get_mut(current) {
+            Some(t) => set.write_into(t)?,
+            None => *current = Arc::new(set.build()?),
         }
+        // Fails only for an empty or read-only key, neither of which this is.
+        let _ = self.key.remove_expire();
+        Ok(())
     }
 }
 
