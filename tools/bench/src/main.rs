@@ -3,7 +3,7 @@
 //! in the same run (PING, plain SET/GET of the same bytes).
 //!
 //! ```text
-//! redisai-bench --port 6379 [--conns 16] [--pipeline 1] [--seconds 5] [--only NAME,...]
+//! redisai-bench --port 6379 [--conns 16] [--pipeline 1] [--seconds 1] [--rounds 11] [--only NAME,...]
 //! ```
 //! `scripts/bench` starts a server with the module and runs this tool.
 
@@ -98,8 +98,8 @@ fn parse_opts() -> Result<Opts, String> {
         port: 6379,
         conns: 16,
         pipeline: 1,
-        seconds: 3.0,
-        rounds: 3,
+        seconds: 1.0,
+        rounds: 11,
         only: vec![],
     };
     let mut it = std::env::args().skip(1);
@@ -113,7 +113,7 @@ fn parse_opts() -> Result<Opts, String> {
             "--rounds" => o.rounds = val()?.parse().map_err(|e| format!("--rounds: {e}"))?,
             "--only" => o.only = val()?.split(',').map(str::to_string).collect(),
             "-h" | "--help" => {
-                return Err("usage: redisai-bench --port N [--conns 16] [--pipeline 1] [--seconds 3] [--rounds 3] [--only a,b]".into())
+                return Err("usage: redisai-bench --port N [--conns 16] [--pipeline 1] [--seconds 1] [--rounds 11] [--only a,b]".into())
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -248,23 +248,35 @@ fn main() {
     }
     println!("| scenario | what | ops/s | p50 µs | p99 µs | errors |");
     println!("|---|---|---:|---:|---:|---:|");
-    let mut rates = std::collections::HashMap::new();
-    for (s, mut r) in chosen.iter().zip(runs) {
-        r.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (s, r) in chosen.iter().zip(&runs) {
+        let mut sorted = r.clone();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
         let errors: u64 = r.iter().map(|x| x.3).sum();
-        let (rate, p50, p99, _) = r[r.len() / 2];
+        let (rate, p50, p99, _) = sorted[sorted.len() / 2];
         println!(
             "| {} | {} | {:.0} | {} | {} | {} |",
             s.name, s.what, rate, p50, p99, errors
         );
-        rates.insert(s.name, rate);
     }
     println!();
-    let ratio = |a: &str, b: &str| rates.get(a).zip(rates.get(b)).map(|(x, y)| x / y);
-    if let Some(r) = ratio("tensor_blob_4k", "set_get_4k") {
-        println!("P4 = tensor_blob_4k / set_get_4k = {r:.3} (target >= 0.8)");
+    // Ratios are paired by round (both scenarios ran seconds apart), and the
+    // median over rounds is reported: on a shared machine this cancels most
+    // of the drift that a ratio of two separate medians would keep.
+    let paired = |a: &str, b: &str| -> Option<(f64, f64, f64)> {
+        let ia = chosen.iter().position(|s| s.name == a)?;
+        let ib = chosen.iter().position(|s| s.name == b)?;
+        let mut r: Vec<f64> = runs[ia]
+            .iter()
+            .zip(&runs[ib])
+            .map(|(x, y)| x.0 / y.0)
+            .collect();
+        r.sort_by(f64::total_cmp);
+        Some((r[r.len() / 2], r[0], r[r.len() - 1]))
+    };
+    if let Some((m, lo, hi)) = paired("tensor_blob_4k", "set_get_4k") {
+        println!("P4 = tensor_blob_4k / set_get_4k = {m:.3} (median of {} paired rounds; min {lo:.3}, max {hi:.3}; target >= 0.8)", o.rounds);
     }
-    if let Some(r) = ratio("tensor_values_1024", "tensor_blob_4k") {
-        println!("VALUES / BLOB (1024 floats) = {r:.3}");
+    if let Some((m, lo, hi)) = paired("tensor_values_1024", "tensor_blob_4k") {
+        println!("VALUES / BLOB (1024 floats) = {m:.3} (min {lo:.3}, max {hi:.3})");
     }
 }
