@@ -392,6 +392,36 @@ fn keyspace_commands_work_on_tensors() {
         c.cmd(&["AI.TENSORGET", "t2", "VALUES"]).expect("reply"),
         Reply::Array(vec![b("1.5"), b("-2")])
     );
+    // COPY shares the tensor; overwriting one key must not change the other.
+    let blob: Vec<u8> = [7.0f64, 8.0].iter().flat_map(|f| f.to_le_bytes()).collect();
+    ok(
+        &mut c,
+        &[b"AI.TENSORSET", b"t2", b"DOUBLE", b"2", b"BLOB", &blob],
+    );
+    assert_eq!(
+        c.cmd(&["AI.TENSORGET", "t", "VALUES"]).expect("reply"),
+        Reply::Array(vec![b("1.5"), b("-2")])
+    );
+    ok(
+        &mut c,
+        &[b"AI.TENSORSET", b"t", b"DOUBLE", b"2", b"BLOB", &blob],
+    );
+    ok(
+        &mut c,
+        &[
+            b"AI.TENSORSET",
+            b"t",
+            b"DOUBLE",
+            b"2",
+            b"VALUES",
+            b"1.5",
+            b"-2",
+        ],
+    );
+    assert_eq!(
+        c.cmd(&["AI.TENSORGET", "t2", "VALUES"]).expect("reply"),
+        Reply::Array(vec![b("7"), b("8")])
+    );
     let mem = c.cmd(&["MEMORY", "USAGE", "t"]).expect("reply").int();
     assert!(mem >= 16, "MEMORY USAGE {mem}");
     ok_line(&mut c, "AI.TENSORSET big FLOAT 1024 1024");
