@@ -24,7 +24,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 setup_apt() {
     local need=()
-    for p in redis-server redis-tools libclang-dev clang; do
+    for p in redis-server redis-tools libclang-dev clang patchelf; do
         dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
     done
     [ ${#need[@]} -eq 0 ] && return

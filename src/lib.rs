@@ -98,8 +98,9 @@ fn init(ctx: &Context, args: &[RedisString]) -> Status {
         let explicit = config::get().onnx_library;
         match backends::ensure_loaded(BackendKind::Onnx, explicit.as_deref()) {
             Ok(()) => ctx.log_notice(&format!(
-                "ONNX Runtime {} loaded",
-                backends::onnx_version().unwrap_or_default()
+                "ONNX Runtime {} loaded from {}",
+                backends::onnx_version().unwrap_or_default(),
+                backends::onnx_library_path().unwrap_or_default()
             )),
             Err(e) => ctx.log_warning(&format!("{e}; ONNX models will not run")),
         }

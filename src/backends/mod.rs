@@ -67,6 +67,14 @@ pub fn onnx_version() -> Option<String> {
     None
 }
 
+/// Where the loaded ONNX Runtime library came from, for the log.
+pub fn onnx_library_path() -> Option<String> {
+    #[cfg(feature = "onnx")]
+    return onnx::loaded().map(|(_, p)| p.display().to_string());
+    #[cfg(not(feature = "onnx"))]
+    None
+}
+
 /// Makes sure a compiled-in backend is usable, loading ONNX Runtime from
 /// `library` (or the default places) if it is not loaded yet.
 pub fn ensure_loaded(kind: BackendKind, library: Option<&str>) -> Result<(), String> {

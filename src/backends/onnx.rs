@@ -8,11 +8,16 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
-/// The version of the loaded library, once loaded.
-static LOADED: Mutex<Option<String>> = Mutex::new(None);
+/// The version and path of the loaded library, once loaded.
+static LOADED: Mutex<Option<(String, PathBuf)>> = Mutex::new(None);
 
 /// The loaded ONNX Runtime version.
 pub fn version() -> Option<String> {
+    loaded().map(|(v, _)| v)
+}
+
+/// The loaded ONNX Runtime version and the file it came from.
+pub fn loaded() -> Option<(String, PathBuf)> {
     LOADED
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -49,7 +54,7 @@ fn candidates(explicit: Option<&str>) -> Vec<PathBuf> {
 /// Loads ONNX Runtime if it is not loaded yet; returns its version.
 pub fn load(explicit: Option<&str>) -> Result<String, String> {
     let mut loaded = LOADED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(v) = loaded.as_ref() {
+    if let Some((v, _)) = loaded.as_ref() {
         return Ok(v.clone());
     }
     let mut errors = Vec::new();
@@ -62,7 +67,7 @@ pub fn load(explicit: Option<&str>) -> Result<String, String> {
         match attempt {
             Ok(Ok(())) => {
                 let v = library_version(&path).unwrap_or_else(|| "unknown".to_string());
-                *loaded = Some(v.clone());
+                *loaded = Some((v.clone(), path));
                 return Ok(v);
             }
             Ok(Err(e)) => errors.push(format!("{}: {e}", path.display())),
