@@ -6,10 +6,18 @@ mod common;
 
 use common::{has_feature, Reply, Server};
 
+/// Whether the module under test has `AI._FAULT`; says so when it has not.
+fn fault_build() -> bool {
+    let yes = has_feature("fault-injection");
+    if !yes {
+        eprintln!("skipped: the module under test has no fault-injection feature");
+    }
+    yes
+}
+
 #[test]
 fn a_panicking_handler_costs_one_error_reply() {
-    if !has_feature("fault-injection") {
-        eprintln!("skipped: the module under test has no fault-injection feature");
+    if !fault_build() {
         return;
     }
     let s = Server::start();
@@ -43,8 +51,7 @@ fn a_panicking_handler_costs_one_error_reply() {
 
 #[test]
 fn blocking_commands_are_refused_in_multi_and_lua() {
-    if !has_feature("fault-injection") {
-        eprintln!("skipped: the module under test has no fault-injection feature");
+    if !fault_build() {
         return;
     }
     let s = Server::start();
