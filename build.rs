@@ -45,11 +45,37 @@ fn torch() {
     if let Some(dir) = &lib {
         println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
     }
+    if let Some(dir) = &lib {
+        shim(Path::new(dir));
+    }
     let version = lib
         .map(PathBuf::from)
         .and_then(|dir| torch_version(&dir))
         .unwrap_or_else(|| "unknown".to_string());
     println!("cargo:rustc-env=REDISAI_TORCH_VERSION={version}");
+}
+
+/// The C++ shim (forward-schema introspection), built against the wheel's
+/// headers next to `torch/lib`.
+fn shim(lib_dir: &Path) {
+    println!("cargo:rerun-if-changed=shim/torch_schema.cpp");
+    let Some(root) = lib_dir.parent() else {
+        return;
+    };
+    let include = root.join("include");
+    cc::Build::new()
+        .cpp(true)
+        .file("shim/torch_schema.cpp")
+        .include(&include)
+        .include(include.join("torch/csrc/api/include"))
+        .flag("-std=c++17")
+        .define("_GLIBCXX_USE_CXX11_ABI", "1")
+        .warnings(false)
+        .opt_level(2)
+        .compile("redisai_torch_shim");
+    println!("cargo:rustc-link-search=native={}", lib_dir.display());
+    println!("cargo:rustc-link-lib=dylib=torch_cpu");
+    println!("cargo:rustc-link-lib=dylib=c10");
 }
 
 /// Reads `__version__` from the wheel's `torch/version.py` (next to `torch/lib`).

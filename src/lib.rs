@@ -15,9 +15,11 @@ pub mod args;
 pub mod backends;
 pub mod commands;
 pub mod config;
+pub mod engine;
 pub mod error;
 pub mod ffi;
 pub mod info;
+pub mod model;
 pub mod persistence;
 pub mod reply;
 pub mod tensor;
@@ -27,6 +29,7 @@ use redis_module::{redis_module, Context, RedisString, Status};
 
 use crate::backends::BackendKind;
 use crate::ffi::command::{Access, CommandDef, Keys};
+use crate::types::model_type::MODEL_TYPE;
 use crate::types::tensor_type::TENSOR_TYPE;
 
 /// `major*10000 + minor*100 + patch`, as RedisAI numbered its versions.
@@ -57,6 +60,37 @@ fn command_table() -> Vec<CommandDef> {
             flags: "readonly", arity: -2,
             keys: Keys::One { index: 1, access: Access::Read },
             summary: "Returns a tensor's metadata, blob or values", since: "0.1.0"),
+        command_def!("AI.MODELSTORE", commands::model::modelstore,
+            flags: "write deny-oom", arity: -6,
+            keys: Keys::One { index: 1, access: Access::Overwrite },
+            summary: "Stores a model", since: "0.1.0"),
+        command_def!("AI.MODELSET", commands::model::modelset,
+            flags: "write deny-oom", arity: -4,
+            keys: Keys::One { index: 1, access: Access::Overwrite },
+            summary: "Stores a model (deprecated form of AI.MODELSTORE)", since: "0.1.0"),
+        command_def!("AI.MODELGET", commands::model::modelget,
+            flags: "readonly", arity: -2,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns a model's metadata and blob", since: "0.1.0"),
+        command_def!("AI.MODELDEL", commands::model::modeldel,
+            flags: "write", arity: 2,
+            keys: Keys::One { index: 1, access: Access::Overwrite },
+            summary: "Deletes a model", since: "0.1.0"),
+        command_def!("AI.MODELEXECUTE", commands::execute::modelexecute,
+            flags: "write deny-oom", arity: -8,
+            keys: Keys::Dynamic(model::modelexecute_keys),
+            summary: "Runs a model on input tensors and stores the outputs", since: "0.1.0"),
+        command_def!("AI.MODELRUN", commands::execute::modelrun,
+            flags: "write deny-oom", arity: -6,
+            keys: Keys::Dynamic(model::modelrun_keys),
+            summary: "Runs a model (deprecated form of AI.MODELEXECUTE)", since: "0.1.0"),
+        command_def!("AI._MODELSCAN", commands::model::modelscan,
+            flags: "readonly", arity: 1, keys: Keys::None,
+            summary: "Lists every model and its tag (experimental)", since: "0.1.0"),
+        command_def!("AI.INFO", commands::model::ai_info,
+            flags: "readonly", arity: -2,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns or resets a model's run statistics", since: "0.1.0"),
         command_def!("AI.CONFIG", commands::config::ai_config,
             flags: "write", arity: -2, keys: Keys::None,
             summary: "Reads or changes module settings", since: "0.1.0"),
@@ -93,6 +127,12 @@ fn init(ctx: &Context, args: &[RedisString]) -> Status {
         return Status::Err;
     }
     ffi::register_info(ctx, info::info_callback);
+    ffi::block::init(ctx);
+    let threads = config::get().threads_per_queue.max(1) as usize;
+    if let Err(e) = engine::ensure_queue("CPU", threads) {
+        ctx.log_warning(&e.reply_text());
+        return Status::Err;
+    }
 
     if BackendKind::Onnx.compiled_in() {
         let explicit = config::get().onnx_library;
@@ -127,6 +167,6 @@ redis_module! {
     name: "ai",
     version: MODULE_VERSION,
     allocator: (allocator!(), allocator!()),
-    data_types: [TENSOR_TYPE],
+    data_types: [TENSOR_TYPE, MODEL_TYPE],
     init: init,
 }

@@ -1,13 +1,25 @@
 //! Inference backends, compiled in through cargo features (Decision 10:
 //! nothing is loaded from separate backend files).
 //!
-//! This issue links the backends and reports their versions; running models
-//! comes with the model commands.
+//! Every backend implements [`Runtime`]: it is compiled from a model's
+//! bytes once, then runs on byte-owned [`crate::tensor::Tensor`]s from any
+//! worker thread.
 
 #[cfg(feature = "onnx")]
 pub mod onnx;
+#[cfg(feature = "onnx")]
+mod onnx_model;
+mod onnx_proto;
+mod runtime;
 #[cfg(feature = "torch")]
 pub mod torch;
+#[cfg(feature = "torch")]
+mod torch_model;
+#[cfg(feature = "onnx")]
+mod watchdog;
+
+pub use onnx_proto::has_external_initializers;
+pub use runtime::{load, LoadError, Loaded, Runtime};
 
 /// The backend names RedisAI knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

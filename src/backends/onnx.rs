@@ -6,10 +6,18 @@
 use std::ffi::{CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// The version and path of the loaded library, once loaded.
 static LOADED: Mutex<Option<(String, PathBuf)>> = Mutex::new(None);
+
+/// The one ONNX Runtime environment every session belongs to.
+static ENVIRONMENT: OnceLock<ort::environment::Environment> = OnceLock::new();
+
+/// The environment, once the library is loaded.
+pub fn environment() -> Option<&'static ort::environment::Environment> {
+    ENVIRONMENT.get()
+}
 
 /// The loaded ONNX Runtime version.
 pub fn version() -> Option<String> {
@@ -63,9 +71,17 @@ pub fn load(explicit: Option<&str>) -> Result<String, String> {
             errors.push(format!("{}: not found", path.display()));
             continue;
         }
-        let attempt = catch_unwind(AssertUnwindSafe(|| ort::init_from(&path).map(|_| ())));
+        let attempt = catch_unwind(AssertUnwindSafe(|| {
+            let builder = ort::init_from(&path).map_err(|e| e.to_string())?;
+            builder
+                .with_name("redisai-rs")
+                .with_telemetry(false)
+                .build()
+                .map_err(|e| e.to_string())
+        }));
         match attempt {
-            Ok(Ok(())) => {
+            Ok(Ok(env)) => {
+                let _ = ENVIRONMENT.set(env);
                 let v = library_version(&path).unwrap_or_else(|| "unknown".to_string());
                 *loaded = Some((v.clone(), path));
                 return Ok(v);

@@ -2,8 +2,10 @@
 //! The command table itself is in `lib.rs`.
 
 pub mod config;
+pub mod execute;
 #[cfg(feature = "fault-injection")]
 pub mod fault;
+pub mod model;
 pub mod tensor;
 
 use redis_module::{Context, ContextFlags, RedisString};

@@ -29,6 +29,9 @@ pub enum Keys {
         index: i32,
         access: Access,
     },
+    /// Keys found by a function of the arguments (`getkeys-api`): the
+    /// argv indices of every key, for COMMAND GETKEYS, cluster and ACL.
+    Dynamic(fn(&[&[u8]]) -> Vec<usize>),
 }
 
 /// What a command does with its key.
@@ -60,7 +63,7 @@ macro_rules! command_def {
             argv: *mut *mut redis_module::raw::RedisModuleString,
             argc: std::os::raw::c_int,
         ) -> std::os::raw::c_int {
-            $crate::ffi::command::dispatch(ctx, argv, argc, $name, $handler)
+            $crate::ffi::command::dispatch(ctx, argv, argc, $name, $handler, $keys)
         }
         $crate::ffi::command::CommandDef {
             name: $name,
@@ -81,8 +84,14 @@ pub fn dispatch(
     argc: c_int,
     name: &'static str,
     handler: Handler,
+    keys: Keys,
 ) -> c_int {
     let context = Context::new(ctx);
+    if let Keys::Dynamic(find) = keys {
+        if is_keys_request(ctx) {
+            return report_keys(ctx, argv, argc, find);
+        }
+    }
     // The reply is written inside the guard too: a panic anywhere in the
     // command must not unwind into Redis, which would abort the server.
     let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -96,6 +105,34 @@ pub fn dispatch(
             &format!("ERR internal error in {name}; see the server log"),
         )
     })
+}
+
+fn is_keys_request(ctx: *mut raw::RedisModuleCtx) -> bool {
+    crate::api!(RedisModule_IsKeysPositionRequest).is_some_and(|is| {
+        // SAFETY: ctx is the live command context.
+        unsafe { is(ctx) != 0 }
+    })
+}
+
+/// Answers a getkeys-api request with the command's key positions.
+fn report_keys(
+    ctx: *mut raw::RedisModuleCtx,
+    argv: *mut *mut raw::RedisModuleString,
+    argc: c_int,
+    find: fn(&[&[u8]]) -> Vec<usize>,
+) -> c_int {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let args = BorrowedArgs::new(argv, argc);
+        let bytes: Vec<&[u8]> = args.as_slice().iter().map(|a| a.as_slice()).collect();
+        if let Some(at) = crate::api!(RedisModule_KeyAtPos) {
+            for pos in find(&bytes) {
+                // SAFETY: ctx is the live keys-request context; pos < argc.
+                unsafe { at(ctx, pos as c_int) };
+            }
+        }
+    }));
+    let _ = outcome;
+    raw::Status::Ok as c_int
 }
 
 fn send(ctx: &Context, result: Result<RedisValue>) -> c_int {
@@ -192,10 +229,14 @@ fn cstring(s: &str) -> Result<CString> {
 
 fn register(ctx: &Context, def: &CommandDef) -> Result<()> {
     let name = cstring(def.name)?;
-    let flags = cstring(def.flags)?;
+    let flags = match def.keys {
+        Keys::Dynamic(_) => cstring(&format!("{} getkeys-api", def.flags))?,
+        _ => cstring(def.flags)?,
+    };
     let (first, last, step) = match def.keys {
         Keys::None => (0, 0, 0),
         Keys::One { index, .. } => (index, index, 1),
+        Keys::Dynamic(_) => (1, 1, 1),
     };
     let create = api(
         crate::api!(RedisModule_CreateCommand),
@@ -247,6 +288,9 @@ fn set_info(def: &CommandDef, command: *mut raw::RedisModuleCommand) -> Result<(
     };
     let specs = match def.keys {
         Keys::None => vec![],
+        // No spec: Redis keeps the legacy one (first key, variable flags)
+        // and asks getkeys-api for the full list.
+        Keys::Dynamic(_) => vec![],
         Keys::One { index, access } => {
             let flags = match access {
                 Access::Read => KeySpecFlags::READ_ONLY | KeySpecFlags::ACCESS,
@@ -277,7 +321,11 @@ fn set_info(def: &CommandDef, command: *mut raw::RedisModuleCommand) -> Result<(
         history: ptr::null_mut(),
         tips: ptr::null(),
         arity: def.arity,
-        key_specs: key_specs.as_ptr() as *mut raw::RedisModuleCommandKeySpec,
+        key_specs: if matches!(def.keys, Keys::Dynamic(_)) {
+            ptr::null_mut()
+        } else {
+            key_specs.as_ptr() as *mut raw::RedisModuleCommandKeySpec
+        },
         args: ptr::null_mut(),
     };
     // SAFETY: every pointer in `info` is valid for the call, and the key-spec

@@ -1,13 +1,13 @@
-//! Emitting synthesised commands with `RedisModule_EmitAOF` for AOF rewrite.
-//! The arguments go as one vector (the `v` format), so any argument count
-//! works. (Replicating model outputs will use `RedisModule_Replicate` the
-//! same way.)
+//! Emitting synthesised commands: `RedisModule_EmitAOF` for AOF rewrite and
+//! `RedisModule_Replicate` for tensors the module writes itself (model
+//! outputs). The arguments go as one vector (the `v` format), so any
+//! argument count works.
 
 use std::borrow::Cow;
 use std::ffi::CString;
 use std::os::raw::c_char;
 
-use redis_module::raw;
+use redis_module::{raw, Context};
 
 use crate::types::io::Io;
 
@@ -65,4 +65,29 @@ pub fn emit_aof(io: &Io, cmd: &str, args: &[Cow<'_, [u8]>]) -> bool {
         )
     };
     true
+}
+
+/// Propagates `cmd args…` to replicas and the AOF, as if the client had sent
+/// it. Returns false if it could not be propagated.
+pub fn replicate(ctx: &Context, cmd: &str, args: &[Cow<'_, [u8]>]) -> bool {
+    let (Some(replicate), Some(argv), Ok(cmd)) = (
+        crate::api!(RedisModule_Replicate),
+        Argv::new(args),
+        CString::new(cmd),
+    ) else {
+        return false;
+    };
+    // SAFETY: ctx is a live context on the main thread; the `v` format
+    // takes a `RedisModuleString **` and a `size_t` count. Redis retains
+    // what it keeps; `argv` frees our references afterwards.
+    let status = unsafe {
+        replicate(
+            ctx.ctx,
+            cmd.as_ptr(),
+            c"v".as_ptr(),
+            argv.0.as_ptr(),
+            argv.0.len(),
+        )
+    };
+    status == raw::Status::Ok as std::os::raw::c_int
 }

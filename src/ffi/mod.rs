@@ -15,10 +15,12 @@ macro_rules! api {
     };
 }
 
+pub mod block;
 pub mod command;
 pub mod emit;
 pub mod module_path;
 pub mod panic;
+pub mod scan;
 
 use std::os::raw::c_int;
 

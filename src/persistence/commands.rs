@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use crate::backends::BackendKind;
+use crate::model::{chunks, ModelMeta};
 use crate::tensor::Tensor;
 
 /// The arguments of `AI.TENSORSET <key> <TYPE> <dims…> BLOB <data>`, without
@@ -16,6 +18,42 @@ pub fn tensorset_args<'a>(key: &'a [u8], t: &'a Tensor) -> Vec<Cow<'a, [u8]>> {
     }
     args.push(Cow::Borrowed(&b"BLOB"[..]));
     args.push(Cow::Borrowed(t.data()));
+    args
+}
+
+/// The arguments of `AI.MODELSTORE <key> <BACKEND> <device> TAG <tag>
+/// BATCHSIZE <b> MINBATCHSIZE <m> MINBATCHTIMEOUT <t> [INPUTS…OUTPUTS… (TF)]
+/// BLOB <chunk>…`, chunked by `chunk_size`.
+pub fn modelstore_args<'a>(
+    key: &'a [u8],
+    meta: &'a ModelMeta,
+    blob: &'a [u8],
+    chunk_size: usize,
+) -> Vec<Cow<'a, [u8]>> {
+    let num = |n: u64| Cow::Owned(n.to_string().into_bytes());
+    let word = |w: &'static str| Cow::Borrowed(w.as_bytes());
+    let mut args = vec![
+        Cow::Borrowed(key),
+        word(meta.backend.name()),
+        Cow::Borrowed(&meta.device[..]),
+        word("TAG"),
+        Cow::Borrowed(&meta.tag[..]),
+        word("BATCHSIZE"),
+        num(meta.batchsize),
+        word("MINBATCHSIZE"),
+        num(meta.minbatchsize),
+        word("MINBATCHTIMEOUT"),
+        num(meta.minbatchtimeout),
+    ];
+    if meta.backend == BackendKind::Tf {
+        for (kw, names) in [("INPUTS", &meta.inputs), ("OUTPUTS", &meta.outputs)] {
+            args.push(word(kw));
+            args.push(num(names.len() as u64));
+            args.extend(names.iter().map(|n| Cow::Borrowed(n.as_bytes())));
+        }
+    }
+    args.push(word("BLOB"));
+    args.extend(chunks(blob, chunk_size).into_iter().map(Cow::Borrowed));
     args
 }
 

@@ -7,6 +7,7 @@
 //! payload is an error, never a panic or a huge allocation.
 
 pub mod commands;
+pub mod model_codec;
 pub mod tensor_codec;
 
 /// Why a payload could not be decoded. The types layer logs it with

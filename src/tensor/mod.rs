@@ -6,6 +6,7 @@
 //! STRING tensors keep their elements NUL-terminated and concatenated, which
 //! is also their BLOB form on the wire.
 
+mod batch;
 mod dtype;
 mod parse;
 mod values;

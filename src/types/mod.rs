@@ -5,6 +5,7 @@
 //! ever read as the one Rust type it was created with.
 
 pub mod io;
+pub mod model_type;
 pub mod tensor_type;
 
 use std::os::raw::c_void;

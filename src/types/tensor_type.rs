@@ -93,6 +93,23 @@ impl WriteSlot<'_> {
     }
 }
 
+impl WriteSlot<'_> {
+    /// Stores a tensor the module made (a model output), clearing any TTL.
+    pub fn store_tensor(self, t: Tensor) -> Result<()> {
+        match self.existing {
+            Some(current) => {
+                *current = Arc::new(t);
+                let _ = self.key.remove_expire();
+                Ok(())
+            }
+            None => self
+                .key
+                .set_value(&TENSOR_TYPE, Arc::new(t))
+                .map_err(|_| Error::WrongType),
+        }
+    }
+}
+
 unsafe extern "C" fn rdb_load(rdb: *mut raw::RedisModuleIO, encver: c_int) -> *mut c_void {
     guarded(std::ptr::null_mut(), || {
         let mut io = Io(rdb);

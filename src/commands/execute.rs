@@ -1,0 +1,170 @@
+//! AI.MODELEXECUTE and AI.MODELRUN: parse and snapshot on the main thread,
+//! run on the model's device queue, write the outputs back on the main
+//! thread. Each output written is replicated as `AI.TENSORSET … BLOB`; the
+//! command itself is not, so replicas never run models.
+
+use std::os::raw::c_int;
+
+use std::time::{Duration, Instant};
+
+use redis_module::{Context, ContextFlags, RedisString, RedisValue};
+
+use super::refuse_in_transaction;
+use super::tensor::ERR_EMPTY as ERR_TENSOR_EMPTY;
+use crate::engine::{self, Job, Outcome};
+use crate::error::{Error, Result};
+use crate::ffi::block::{self, Finish};
+use crate::ffi::emit::replicate;
+use crate::ffi::notify;
+use crate::model::{parse_modelexecute, parse_modelrun, ExecRequest, ERR_EMPTY};
+use crate::persistence::commands::tensorset_args;
+use crate::tensor::Tensor;
+use crate::types::{model_type, tensor_type};
+
+/// `AI.MODELEXECUTE key INPUTS n … OUTPUTS n … [TIMEOUT ms]`
+pub fn modelexecute(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    if args.len() < 8 {
+        return Err(Error::Arity("AI.MODELEXECUTE"));
+    }
+    execute(ctx, args, |a, i, o| parse_modelexecute(a, i, o))
+}
+
+/// The deprecated `AI.MODELRUN key [TIMEOUT ms] INPUTS … OUTPUTS …`
+pub fn modelrun(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    if args.len() < 6 {
+        return Err(Error::Arity("AI.MODELRUN"));
+    }
+    execute(ctx, args, |a, i, o| parse_modelrun(a, i, o))
+}
+
+type Parser = fn(
+    &[RedisString],
+    &dyn Fn(usize) -> Result<()>,
+    &dyn Fn(usize) -> Result<()>,
+) -> Result<ExecRequest>;
+
+fn execute(ctx: &Context, args: &[RedisString], parse: Parser) -> Result<RedisValue> {
+    refuse_in_transaction(ctx)?;
+    if ctx.get_flags().contains(ContextFlags::DENY_BLOCKING) {
+        return Err(Error::err(super::ERR_IN_TRANSACTION));
+    }
+    let model = model_type::read(&ctx.open_key(&args[1]))?.ok_or_else(|| Error::err(ERR_EMPTY))?;
+    let req = parse(args, &|n| model.check_inputs(n), &|n| {
+        model.check_outputs(n)
+    })?;
+    let inputs = req
+        .inputs
+        .iter()
+        .map(|&i| {
+            tensor_type::read(&ctx.open_key(&args[i]))?.ok_or_else(|| Error::err(ERR_TENSOR_EMPTY))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // Decision 5: an output key of another type fails now, before the run.
+    for &o in &req.outputs {
+        tensor_type::read(&ctx.open_key(&args[o]))?;
+    }
+    let outputs: Vec<Vec<u8>> = req
+        .outputs
+        .iter()
+        .map(|&o| args[o].as_slice().to_vec())
+        .collect();
+    let db = block::selected_db(ctx);
+    let blocked = block::block(ctx)?;
+    let now = Instant::now();
+    let job = Job {
+        model,
+        inputs,
+        enqueued: now,
+        deadline: req.timeout.map(|t| now + Duration::from_millis(t)),
+        done: Box::new(move |outcome| {
+            blocked.unblock(Box::new(Completion {
+                db,
+                outputs,
+                outcome: Some(outcome),
+            }))
+        }),
+    };
+    if let Err(job) = engine::submit(job) {
+        (job.done)(Outcome::Done(Err(Error::err(
+            "the model's device queue is missing",
+        ))));
+    }
+    Ok(RedisValue::NoReply)
+}
+
+/// A finished execution, handed to the main thread.
+struct Completion {
+    db: c_int,
+    outputs: Vec<Vec<u8>>,
+    outcome: Option<Outcome>,
+}
+
+impl Completion {
+    /// Writes the outputs; the first write error, if any, is returned.
+    fn write(&mut self, ctx: &Context, tensors: Vec<Option<Tensor>>) -> Result<()> {
+        let mut first_error = None;
+        for (key, tensor) in self.outputs.iter().zip(tensors) {
+            let Some(t) = tensor else {
+                ctx.log_warning("AI.MODELEXECUTE: an output that is not a tensor was skipped");
+                continue;
+            };
+            if let Err(e) = write_output(ctx, key, t) {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+fn write_output(ctx: &Context, key: &[u8], t: Tensor) -> Result<()> {
+    let name = ctx.create_string(key);
+    let k = ctx.open_key_writable(&name);
+    let slot = tensor_type::open_for_write(&k)?;
+    let args = tensorset_args(key, &t)
+        .into_iter()
+        .map(|c| c.into_owned())
+        .collect::<Vec<_>>();
+    slot.store_tensor(t)?;
+    notify(ctx, c"ai.tensorset", &name);
+    let args: Vec<std::borrow::Cow<'_, [u8]>> = args.iter().map(|a| a.as_slice().into()).collect();
+    if !replicate(ctx, "AI.TENSORSET", &args) {
+        ctx.log_warning("AI.MODELEXECUTE: could not replicate an output tensor");
+    }
+    Ok(())
+}
+
+impl Finish for Completion {
+    fn reply(&mut self, ctx: &Context) {
+        let reply = match self.outcome.take() {
+            Some(Outcome::TimedOut) => Ok(RedisValue::SimpleStringStatic("TIMEDOUT")),
+            Some(Outcome::Done(Ok(tensors))) => self
+                .write(ctx, tensors)
+                .map(|()| RedisValue::SimpleStringStatic("OK")),
+            Some(Outcome::Done(Err(e))) => Err(e),
+            None => Err(Error::err("the command already finished")),
+        };
+        match reply {
+            Ok(v) => {
+                ctx.reply(Ok(v));
+            }
+            Err(e) => {
+                ctx.reply_error_string(&e.reply_text());
+            }
+        }
+    }
+
+    fn detached(&mut self, ctx: &Context) {
+        if let Some(Outcome::Done(Ok(tensors))) = self.outcome.take() {
+            if let Err(e) = self.write(ctx, tensors) {
+                ctx.log_warning(&format!(
+                    "AI.MODELEXECUTE: output of a disconnected client not written: {}",
+                    e.reply_text()
+                ));
+            }
+        }
+    }
+
+    fn db(&self) -> c_int {
+        self.db
+    }
+}

@@ -1,0 +1,163 @@
+//! AI.MODELSTORE, AI.MODELSET, AI.MODELGET, AI.MODELDEL, AI._MODELSCAN and
+//! AI.INFO. Execution is in `execute.rs`.
+
+use redis_module::{Context, RedisString, RedisValue};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    chunks, parse_modelget, parse_modelset, parse_modelstore, Model, StoreRequest, ERR_EMPTY,
+};
+use crate::reply::Reply;
+use crate::types::model_type::{self, ModelValue};
+
+/// `AI.MODELSTORE key backend device [TAG t] [BATCHSIZE n [MINBATCHSIZE m
+/// [MINBATCHTIMEOUT ms]]] BLOB chunk…`
+pub fn modelstore(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    let req = parse_modelstore(args)?;
+    store(ctx, &args[1], req)
+}
+
+/// The deprecated `AI.MODELSET`.
+pub fn modelset(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    let req = parse_modelset(args)?;
+    store(ctx, &args[1], req)
+}
+
+fn store(ctx: &Context, key: &RedisString, req: StoreRequest) -> Result<RedisValue> {
+    // Compile first, as RedisAI did: a bad model never touches the key.
+    let model = Model::compile(req.meta, req.blob).map_err(|e| e.error)?;
+    let threads = crate::config::get().threads_per_queue.max(1) as usize;
+    crate::engine::ensure_queue(&model.queue_name(), threads)?;
+    let k = ctx.open_key_writable(key);
+    model_type::store(&k, model)?;
+    ctx.replicate_verbatim();
+    Ok(RedisValue::SimpleStringStatic("OK"))
+}
+
+fn read_model(ctx: &Context, key: &RedisString) -> Result<ModelValue> {
+    model_type::read(&ctx.open_key(key))?.ok_or_else(|| Error::err(ERR_EMPTY))
+}
+
+/// `AI.MODELGET key [META] [BLOB]`
+pub fn modelget(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    let format = parse_modelget(args)?;
+    let model = read_model(ctx, &args[1])?;
+    let chunk = crate::config::get().model_chunk_size.max(1) as usize;
+    let reply = Reply::new(ctx);
+    let blob = |reply: &Reply| {
+        let pieces = chunks(model.blob(), chunk);
+        if let [one] = pieces.as_slice() {
+            reply.bulk(one);
+        } else {
+            reply.array(pieces.len());
+            pieces.iter().for_each(|p| reply.bulk(p));
+        }
+    };
+    if !format.meta {
+        blob(&reply);
+        return Ok(RedisValue::NoReply);
+    }
+    let m = &model.meta;
+    reply.array(if format.blob { 18 } else { 16 });
+    reply.bulk(b"backend");
+    reply.bulk(m.backend.name().as_bytes());
+    reply.bulk(b"device");
+    reply.bulk(&m.device);
+    reply.bulk(b"tag");
+    reply.bulk(&m.tag);
+    reply.bulk(b"batchsize");
+    reply.int(m.batchsize as i64);
+    reply.bulk(b"minbatchsize");
+    reply.int(m.minbatchsize as i64);
+    for (label, names) in [(&b"inputs"[..], &m.inputs), (&b"outputs"[..], &m.outputs)] {
+        reply.bulk(label);
+        reply.array(names.len());
+        names.iter().for_each(|n| reply.bulk(n.as_bytes()));
+    }
+    reply.bulk(b"minbatchtimeout");
+    reply.int(m.minbatchtimeout as i64);
+    if format.blob {
+        reply.bulk(b"blob");
+        blob(&reply);
+    }
+    Ok(RedisValue::NoReply)
+}
+
+/// `AI.MODELDEL key`
+pub fn modeldel(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    if args.len() != 2 {
+        return Err(Error::Arity("AI.MODELDEL"));
+    }
+    let key = ctx.open_key_writable(&args[1]);
+    if !model_type::exists(&key)? {
+        return Err(Error::err(ERR_EMPTY));
+    }
+    key.delete()
+        .map_err(|_| Error::err("could not delete the key"))?;
+    ctx.replicate_verbatim();
+    Ok(RedisValue::SimpleStringStatic("OK"))
+}
+
+/// `AI.INFO key [RESETSTAT]`: run statistics of a model.
+pub fn ai_info(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    if !(2..=3).contains(&args.len()) {
+        return Err(Error::Arity("AI.INFO"));
+    }
+    let not_found = || Error::err("cannot find run info for key");
+    let model = model_type::read(&ctx.open_key(&args[1]))
+        .map_err(|_| not_found())?
+        .ok_or_else(not_found)?;
+    if args
+        .get(2)
+        .is_some_and(|a| a.as_slice().eq_ignore_ascii_case(b"RESETSTAT"))
+    {
+        model.stats.reset();
+        return Ok(RedisValue::SimpleStringStatic("OK"));
+    }
+    let s = model.stats.snapshot();
+    let reply = Reply::new(ctx);
+    reply.array(18);
+    reply.bulk(b"key");
+    reply.bulk(args[1].as_slice());
+    reply.bulk(b"type");
+    reply.bulk(b"MODEL");
+    reply.bulk(b"backend");
+    reply.bulk(model.meta.backend.name().as_bytes());
+    reply.bulk(b"device");
+    reply.bulk(&model.meta.device);
+    reply.bulk(b"tag");
+    reply.bulk(&model.meta.tag);
+    reply.bulk(b"duration");
+    reply.int(s.duration_us as i64);
+    reply.bulk(b"samples");
+    reply.int(s.samples);
+    reply.bulk(b"calls");
+    reply.int(s.calls as i64);
+    reply.bulk(b"errors");
+    reply.int(s.errors as i64);
+    Ok(RedisValue::NoReply)
+}
+
+/// `AI._MODELSCAN`: `[key, tag]` for every model in every database. It
+/// scans the keyspace (models carry their own statistics; there is no
+/// separate registry), so it is O(keys) and logs a warning, like RedisAI.
+pub fn modelscan(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    if args.len() != 1 {
+        return Err(Error::Arity("AI._MODELSCAN"));
+    }
+    ctx.log_warning("AI._MODELSCAN is experimental and might be removed in future versions");
+    let found = crate::ffi::scan::all_dbs(ctx, |key| {
+        model_type::read(key)
+            .ok()
+            .flatten()
+            .map(|m| m.meta.tag.clone())
+    });
+    let reply = Reply::new(ctx);
+    reply.array(found.len());
+    for (key, tag) in found {
+        reply.array(2);
+        reply.bulk(&key);
+        reply.bulk(&tag);
+    }
+    Ok(RedisValue::NoReply)
+}

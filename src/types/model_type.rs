@@ -1,0 +1,186 @@
+//! `AI__MODEL`: RedisAI's model type, same name and encodings. Models are
+//! recompiled through their backend when an RDB loads.
+
+use std::os::raw::{c_int, c_void};
+use std::sync::Arc;
+
+use redis_module::key::{RedisKey, RedisKeyWritable};
+use redis_module::native_types::RedisType;
+use redis_module::raw;
+
+use super::io::{string_bytes, Digest, Io};
+use super::{guarded, into_raw};
+use crate::error::{Error, Result};
+use crate::ffi::emit::emit_aof;
+use crate::model::Model;
+use crate::persistence::commands::modelstore_args;
+use crate::persistence::model_codec::{self, backend_code, ENCVER};
+
+/// What a model key holds.
+pub type ModelValue = Arc<Model>;
+
+pub static MODEL_TYPE: RedisType = RedisType::new(
+    "AI__MODEL",
+    ENCVER,
+    raw::RedisModuleTypeMethods {
+        version: raw::REDISMODULE_TYPE_METHOD_VERSION as u64,
+        rdb_load: Some(rdb_load),
+        rdb_save: Some(rdb_save),
+        aof_rewrite: Some(aof_rewrite),
+        mem_usage: Some(mem_usage),
+        digest: Some(digest),
+        free: Some(free),
+        aux_load: None,
+        aux_save: None,
+        aux_save2: None,
+        aux_save_triggers: 0,
+        free_effort: None,
+        unlink: None,
+        copy: Some(copy),
+        defrag: None,
+        mem_usage2: None,
+        free_effort2: None,
+        unlink2: None,
+        copy2: None,
+    },
+);
+
+/// The model at a key: `Ok(None)` when empty, `WrongType` for another type.
+pub fn read(key: &RedisKey) -> Result<Option<ModelValue>> {
+    key.get_value::<ModelValue>(&MODEL_TYPE)
+        .map(|v| v.cloned())
+        .map_err(|_| Error::WrongType)
+}
+
+/// Whether a writable key holds a model (`WrongType` for another type).
+pub fn exists(key: &RedisKeyWritable) -> Result<bool> {
+    key.get_value::<ModelValue>(&MODEL_TYPE)
+        .map(|v| v.is_some())
+        .map_err(|_| Error::WrongType)
+}
+
+/// Stores `model` at `key`, replacing a model (not another type).
+pub fn store(key: &RedisKeyWritable, model: Model) -> Result<()> {
+    exists(key)?;
+    key.set_value(&MODEL_TYPE, Arc::new(model))
+        .map_err(|_| Error::WrongType)
+}
+
+fn chunk_size() -> usize {
+    crate::config::get().model_chunk_size.max(1) as usize
+}
+
+unsafe extern "C" fn rdb_load(rdb: *mut raw::RedisModuleIO, encver: c_int) -> *mut c_void {
+    guarded(std::ptr::null_mut(), || {
+        let io = Io(rdb);
+        let (meta, blob) = match model_codec::decode(encver, &mut Io(rdb)) {
+            Ok(v) => v,
+            Err(e) => {
+                io.log_error(&format!("AI__MODEL: {}", e.0));
+                return std::ptr::null_mut();
+            }
+        };
+        let model = match Model::compile(meta.clone(), blob.clone()) {
+            Ok(m) => m,
+            Err(e) if e.environmental => {
+                let why = e.error.reply_text();
+                io.log_error(&format!(
+                    "AI__MODEL: loaded a {} model for {} that cannot run on this host: {why}",
+                    meta.backend.name(),
+                    String::from_utf8_lossy(&meta.device)
+                ));
+                Model::unavailable(meta, blob, why)
+            }
+            Err(e) => {
+                io.log_error(&format!(
+                    "AI__MODEL: the {} backend refused the model: {}",
+                    meta.backend.name(),
+                    e.error.reply_text()
+                ));
+                return std::ptr::null_mut();
+            }
+        };
+        let threads = crate::config::get().threads_per_queue.max(1) as usize;
+        if let Err(e) = crate::engine::ensure_queue(&model.queue_name(), threads) {
+            io.log_error(&e.reply_text());
+        }
+        into_raw::<ModelValue>(Arc::new(model))
+    })
+}
+
+/// # Safety
+/// `value` is a pointer made by `into_raw::<ModelValue>`, live for the call.
+unsafe fn value<'a>(value: *const c_void) -> &'a ModelValue {
+    // SAFETY: every AI__MODEL value is created by `into_raw::<ModelValue>`
+    // (rdb_load, copy, `store`), and Redis passes it back unchanged.
+    unsafe { &*value.cast::<ModelValue>() }
+}
+
+unsafe extern "C" fn rdb_save(rdb: *mut raw::RedisModuleIO, v: *mut c_void) {
+    // SAFETY: Redis passes a value of this type.
+    let m = unsafe { value(v) };
+    guarded((), || {
+        model_codec::encode(&m.meta, m.blob(), chunk_size(), &mut Io(rdb))
+    });
+}
+
+unsafe extern "C" fn aof_rewrite(
+    aof: *mut raw::RedisModuleIO,
+    key: *mut raw::RedisModuleString,
+    v: *mut c_void,
+) {
+    // SAFETY: Redis passes a value of this type.
+    let m = unsafe { value(v) };
+    guarded((), || {
+        let args = modelstore_args(string_bytes(key), &m.meta, m.blob(), chunk_size());
+        let io = Io(aof);
+        if !emit_aof(&io, "AI.MODELSTORE", &args) {
+            io.log_error("AI__MODEL: could not emit AI.MODELSTORE");
+        }
+    });
+}
+
+unsafe extern "C" fn mem_usage(v: *const c_void) -> usize {
+    // SAFETY: Redis passes a value of this type.
+    let m = unsafe { value(v) };
+    std::mem::size_of::<ModelValue>() + m.memory_usage()
+}
+
+unsafe extern "C" fn digest(md: *mut raw::RedisModuleDigest, v: *mut c_void) {
+    // SAFETY: Redis passes a value of this type.
+    let m = unsafe { value(v) };
+    guarded((), || {
+        let md = Digest(md);
+        let meta = &m.meta;
+        md.add(&backend_code(meta.backend).to_le_bytes());
+        md.add(&meta.device);
+        md.add(&meta.tag);
+        for n in [meta.batchsize, meta.minbatchsize, meta.minbatchtimeout] {
+            md.add(&n.to_le_bytes());
+        }
+        for name in meta.inputs.iter().chain(&meta.outputs) {
+            md.add(name.as_bytes());
+        }
+        md.add(m.blob());
+        md.end();
+    });
+}
+
+unsafe extern "C" fn copy(
+    _from: *mut raw::RedisModuleString,
+    _to: *mut raw::RedisModuleString,
+    v: *const c_void,
+) -> *mut c_void {
+    // SAFETY: Redis passes a value of this type.
+    let m = unsafe { value(v) };
+    guarded(std::ptr::null_mut(), || {
+        into_raw::<ModelValue>(Arc::new(m.duplicate()))
+    })
+}
+
+unsafe extern "C" fn free(v: *mut c_void) {
+    if !v.is_null() {
+        // SAFETY: made by `into_raw::<ModelValue>`; Redis frees it once.
+        drop(unsafe { Box::from_raw(v.cast::<ModelValue>()) });
+    }
+}
