@@ -70,6 +70,8 @@ int redisai_torch_schema(const char* data, size_t len, char** out, char** err) {
     }
     *out = dup(text.str());
     return *out == nullptr ? 1 : 0;
+  } catch (const c10::Error& e) {
+    *err = dup(e.what_without_backtrace());
   } catch (const std::exception& e) {
     *err = dup(e.what());
   } catch (...) {

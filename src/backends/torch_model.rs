@@ -32,10 +32,15 @@ struct TorchModel {
     size: usize,
 }
 
+/// libtorch's message without the C++ stack trace it appends.
 fn text(e: TchError) -> String {
-    match e {
+    let t = match e {
         TchError::Torch(t) => t,
         other => other.to_string(),
+    };
+    match t.find("Exception raised from") {
+        Some(i) => t[..i].trim_end().to_string(),
+        None => t,
     }
 }
 

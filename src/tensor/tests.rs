@@ -293,3 +293,20 @@ mod parsing {
         );
     }
 }
+
+#[test]
+fn concat_and_split_along_dim0() {
+    let a = Tensor::from_blob(DType::Int16, vec![1, 2], &[1, 0, 2, 0]).expect("a");
+    let b = Tensor::from_blob(DType::Int16, vec![2, 2], &[3, 0, 4, 0, 5, 0, 6, 0]).expect("b");
+    let ab = Tensor::concat_dim0(&[&a, &b]).expect("concat");
+    assert_eq!(ab.shape(), &[3, 2]);
+    let parts = ab.split_dim0(&[1, 2]).expect("split");
+    assert_eq!(parts, vec![a.clone(), b.clone()]);
+    assert!(ab.split_dim0(&[1, 1]).is_err());
+    let s1 = Tensor::from_blob(DType::String, vec![1, 2], b"a\0bc\0").expect("s1");
+    let s2 = Tensor::from_blob(DType::String, vec![2, 2], b"\0d\0ef\0g\0").expect("s2");
+    let s = Tensor::concat_dim0(&[&s1, &s2]).expect("concat strings");
+    assert_eq!(s.split_dim0(&[1, 2]).expect("split strings"), vec![s1, s2]);
+    let other = Tensor::from_blob(DType::Int16, vec![1, 3], &[0; 6]).expect("other");
+    assert!(Tensor::concat_dim0(&[&a, &other]).is_err());
+}

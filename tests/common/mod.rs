@@ -247,3 +247,30 @@ impl Drop for Server {
 pub fn args(a: &[&str]) -> Vec<Vec<u8>> {
     a.iter().map(|s| s.as_bytes().to_vec()).collect()
 }
+
+/// A model file from `tests/fixtures/models` (made by scripts/gen-fixtures.py).
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/models")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `AI.MODELSTORE key backend device [extra…] BLOB <fixture>`.
+pub fn store_model(c: &mut Conn, key: &str, backend: &str, file: &str, extra: &[&str]) -> Reply {
+    let mut a = args(&["AI.MODELSTORE", key, backend, "CPU"]);
+    a.extend(args(extra));
+    a.push(b"BLOB".to_vec());
+    a.push(fixture(file));
+    c.cmd(&a).expect("reply")
+}
+
+/// The f32 values of a FLOAT tensor (TENSORGET … BLOB).
+pub fn floats(c: &mut Conn, key: &str) -> Vec<f32> {
+    let r = c.cmd(&["AI.TENSORGET", key, "BLOB"]).expect("reply");
+    assert!(!r.is_error(), "{key}: {r:?}");
+    r.bulk()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
