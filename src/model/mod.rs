@@ -47,7 +47,7 @@ pub struct Model {
     blob: Vec<u8>,
     /// The compiled model, or why it could not be compiled (Decision 11:
     /// a model loaded from RDB on a host that cannot run it keeps its bytes).
-    runtime: std::result::Result<Arc<dyn Runtime>, String>,
+    runtime: std::result::Result<Arc<dyn Runtime>, Error>,
     pub stats: Stats,
 }
 
@@ -78,7 +78,7 @@ impl Model {
 
     /// A model whose runtime is unavailable on this host; executing it
     /// replies `reason`.
-    pub fn unavailable(meta: ModelMeta, blob: Vec<u8>, reason: String) -> Model {
+    pub fn unavailable(meta: ModelMeta, blob: Vec<u8>, reason: Error) -> Model {
         Model {
             meta,
             blob,
@@ -102,7 +102,7 @@ impl Model {
     }
 
     pub fn runtime(&self) -> Result<&Arc<dyn Runtime>> {
-        self.runtime.as_ref().map_err(|e| Error::err(e.clone()))
+        self.runtime.as_ref().map_err(Error::clone)
     }
 
     /// The upper-cased device string: the name of the model's run queue.

@@ -84,6 +84,13 @@ fn execute_indices_and_counts() {
         parse_modelexecute(&args, &refuse, &ok),
         Err(Error::raw(ERR_INPUT_COUNT))
     );
+    let short = a(&["X", "m", "INPUTS", "5", "a", "b", "OUTPUTS", "1"]);
+    assert_eq!(
+        parse_modelexecute(&short, &ok, &ok),
+        Err(Error::err(
+            "number of input keys to AI.MODELEXECUTE command does not match the number of given arguments"
+        ))
+    );
     let run = a(&["X", "m", "TIMEOUT", "3", "INPUTS", "a", "b", "OUTPUTS", "c"]);
     let r = parse_modelrun(&run, &ok, &ok).expect("parses");
     assert_eq!(

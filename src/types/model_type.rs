@@ -89,7 +89,7 @@ unsafe extern "C" fn rdb_load(rdb: *mut raw::RedisModuleIO, encver: c_int) -> *m
                     meta.backend.name(),
                     String::from_utf8_lossy(&meta.device)
                 ));
-                Model::unavailable(meta, blob, why)
+                Model::unavailable(meta, blob, e.error)
             }
             Err(e) => {
                 io.log_error(&format!(

@@ -11,6 +11,8 @@
 #[allow(dead_code)]
 mod resp;
 
+mod models;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,23 +22,27 @@ use resp::{Conn, Reply};
 /// One operation: the commands it sends, pipelined together.
 type Op = Vec<Vec<Vec<u8>>>;
 
-struct Scenario {
-    name: &'static str,
-    what: &'static str,
-    make: fn(usize) -> Op,
+pub struct Scenario {
+    pub name: &'static str,
+    pub what: &'static str,
+    pub make: fn(usize) -> Op,
+    /// Connections for this scenario, if not `--conns`.
+    pub conns: Option<usize>,
+    /// Pipeline depth for this scenario, if not `--pipeline`.
+    pub pipeline: Option<usize>,
 }
 
-fn floats(n: usize) -> Vec<u8> {
+pub fn floats(n: usize) -> Vec<u8> {
     (0..n)
         .flat_map(|i| (i as f32 * 0.5).to_le_bytes())
         .collect()
 }
 
-fn cmd(parts: &[&[u8]]) -> Vec<Vec<u8>> {
+pub fn cmd(parts: &[&[u8]]) -> Vec<Vec<u8>> {
     parts.iter().map(|p| p.to_vec()).collect()
 }
 
-fn key(prefix: &str, conn: usize) -> Vec<u8> {
+pub fn key(prefix: &str, conn: usize) -> Vec<u8> {
     format!("{prefix}:{conn}").into_bytes()
 }
 
@@ -45,6 +51,8 @@ const SCENARIOS: &[Scenario] = &[
         name: "ping",
         what: "PING",
         make: |_| vec![cmd(&[b"PING"])],
+        conns: None,
+        pipeline: None,
     },
     Scenario {
         name: "set_get_4k",
@@ -53,6 +61,8 @@ const SCENARIOS: &[Scenario] = &[
             let k = key("s", c);
             vec![cmd(&[b"SET", &k, &floats(1024)]), cmd(&[b"GET", &k])]
         },
+        conns: None,
+        pipeline: None,
     },
     Scenario {
         name: "tensor_blob_4k",
@@ -71,6 +81,8 @@ const SCENARIOS: &[Scenario] = &[
                 cmd(&[b"AI.TENSORGET", &k, b"BLOB"]),
             ]
         },
+        conns: None,
+        pipeline: None,
     },
     Scenario {
         name: "tensor_values_1024",
@@ -81,6 +93,8 @@ const SCENARIOS: &[Scenario] = &[
             set.extend((0..1024).map(|i| format!("{}", i as f32 * 0.5).into_bytes()));
             vec![set, cmd(&[b"AI.TENSORGET", &k, b"VALUES"])]
         },
+        conns: None,
+        pipeline: None,
     },
 ];
 
@@ -91,6 +105,7 @@ struct Opts {
     seconds: f64,
     rounds: usize,
     only: Vec<String>,
+    fixtures: String,
 }
 
 fn parse_opts() -> Result<Opts, String> {
@@ -101,6 +116,7 @@ fn parse_opts() -> Result<Opts, String> {
         seconds: 1.0,
         rounds: 11,
         only: vec![],
+        fixtures: concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/models").to_string(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -112,6 +128,7 @@ fn parse_opts() -> Result<Opts, String> {
             "--seconds" => o.seconds = val()?.parse().map_err(|e| format!("--seconds: {e}"))?,
             "--rounds" => o.rounds = val()?.parse().map_err(|e| format!("--rounds: {e}"))?,
             "--only" => o.only = val()?.split(',').map(str::to_string).collect(),
+            "--fixtures" => o.fixtures = val()?,
             "-h" | "--help" => {
                 return Err("usage: redisai-bench --port N [--conns 16] [--pipeline 1] [--seconds 1] [--rounds 11] [--only a,b]".into())
             }
@@ -143,12 +160,13 @@ fn worker(
         Conn::connect(o.port, Duration::from_secs(30)).map_err(|e| format!("connect: {e}"))?;
     let op = (s.make)(conn_id);
     let mut batch = Vec::new();
-    for _ in 0..o.pipeline {
+    let pipeline = s.pipeline.unwrap_or(o.pipeline);
+    for _ in 0..pipeline {
         for command in &op {
             resp::encode(command, &mut batch);
         }
     }
-    let replies = o.pipeline * op.len();
+    let replies = pipeline * op.len();
     let (mut ops, mut errors, mut lat) = (0u64, 0u64, Vec::new());
     let mut started = None;
     while !stop.load(Ordering::Relaxed) {
@@ -166,7 +184,7 @@ fn worker(
         }
         if measure.load(Ordering::Relaxed) {
             started.get_or_insert_with(Instant::now);
-            ops += o.pipeline as u64;
+            ops += pipeline as u64;
             lat.push(t.elapsed().as_micros() as u64);
         }
     }
@@ -183,7 +201,7 @@ fn run(o: &Opts, s: &Scenario) -> Result<(f64, u64, u64, u64), String> {
     let stop = Arc::new(AtomicBool::new(false));
     let measure = Arc::new(AtomicBool::new(false));
     let results = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..o.conns)
+        let handles: Vec<_> = (0..s.conns.unwrap_or(o.conns))
             .map(|i| {
                 let (stop, measure) = (Arc::clone(&stop), Arc::clone(&measure));
                 scope.spawn(move || worker(o, s, i, &stop, &measure))
@@ -230,8 +248,19 @@ fn main() {
     );
     let chosen: Vec<&Scenario> = SCENARIOS
         .iter()
-        .filter(|s| o.only.is_empty() || o.only.iter().any(|n| n == s.name))
+        .chain(models::SCENARIOS)
+        .filter(|s| {
+            if o.only.is_empty() {
+                !models::SCENARIOS.iter().any(|m| m.name == s.name)
+            } else {
+                o.only.iter().any(|n| n == s.name)
+            }
+        })
         .collect();
+    if let Err(e) = models::setup(o.port, &o.fixtures, &chosen) {
+        eprintln!("setup: {e}");
+        std::process::exit(1);
+    }
     // Rounds interleave the scenarios (A B C, A B C, ...), so slow drift in
     // the machine's speed hits every scenario alike.
     let mut runs: Vec<Vec<(f64, u64, u64, u64)>> = vec![Vec::new(); chosen.len()];
@@ -278,5 +307,23 @@ fn main() {
     }
     if let Some((m, lo, hi)) = paired("tensor_values_1024", "tensor_blob_4k") {
         println!("VALUES / BLOB (1024 floats) = {m:.3} (min {lo:.3}, max {hi:.3})");
+    }
+    if let Some((m, lo, hi)) = paired("mlp_batch32", "mlp_batch0") {
+        println!("P3 = mlp_batch32 / mlp_batch0 = {m:.3} (median of {} paired rounds; min {lo:.3}, max {hi:.3}; target >= 1.8)", o.rounds);
+    }
+    let median_p50 = |name: &str| -> Option<u64> {
+        let i = chosen.iter().position(|s| s.name == name)?;
+        let mut v: Vec<u64> = runs[i].iter().map(|r| r.1).collect();
+        v.sort_unstable();
+        Some(v[v.len() / 2])
+    };
+    if let (Some(e2e), Some(ping)) = (median_p50("p1_torch_execute"), median_p50("p1_ping3")) {
+        match models::inprocess_forward_p50_us(&o.fixtures) {
+            Ok(fwd) => println!(
+                "P1 = p50(TENSORSET+MODELEXECUTE+TENSORGET) / (p50(PING x3) + p50(in-process tch forward)) = {e2e} / ({ping} + {fwd:.1}) = {:.3} (target <= 1.3)",
+                e2e as f64 / (ping as f64 + fwd)
+            ),
+            Err(e) => println!("P1: in-process forward failed: {e}"),
+        }
     }
 }

@@ -1,0 +1,163 @@
+//! Model scenarios (P1–P3) and the in-process baseline for P1.
+
+use std::time::{Duration, Instant};
+
+use crate::resp::Conn;
+use crate::{cmd, floats, key, Op, Scenario};
+
+fn exec(model: &[u8], ins: &[&[u8]], out: &[u8]) -> Vec<Vec<u8>> {
+    let mut c = cmd(&[b"AI.MODELEXECUTE", model, b"INPUTS"]);
+    c.push(ins.len().to_string().into_bytes());
+    c.extend(ins.iter().map(|i| i.to_vec()));
+    c.extend(cmd(&[b"OUTPUTS", b"1", out]));
+    c
+}
+
+/// TENSORSET [1,30] + TENSORSET [1,256] + MODELEXECUTE + TENSORGET.
+fn fraud(model: &'static [u8], conn: usize) -> Op {
+    let (t, r, o) = (key("ft", conn), key("fr", conn), key("fo", conn));
+    vec![
+        cmd(&[
+            b"AI.TENSORSET",
+            &t,
+            b"FLOAT",
+            b"1",
+            b"30",
+            b"BLOB",
+            &floats(30),
+        ]),
+        cmd(&[
+            b"AI.TENSORSET",
+            &r,
+            b"FLOAT",
+            b"1",
+            b"256",
+            b"BLOB",
+            &floats(256),
+        ]),
+        exec(model, &[&t, &r], &o),
+        cmd(&[b"AI.TENSORGET", &o, b"BLOB"]),
+    ]
+}
+
+fn mlp(model: &'static [u8], conn: usize) -> Op {
+    let (x, y) = (key("mx", conn), key("my", conn));
+    vec![
+        cmd(&[
+            b"AI.TENSORSET",
+            &x,
+            b"FLOAT",
+            b"1",
+            b"1024",
+            b"BLOB",
+            &floats(1024),
+        ]),
+        exec(model, &[&x], &y),
+    ]
+}
+
+pub const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "p1_ping3",
+        what: "PING x3 pipelined, 1 connection (P1 baseline)",
+        make: |_| vec![cmd(&[b"PING"]), cmd(&[b"PING"]), cmd(&[b"PING"])],
+        conns: Some(1),
+        pipeline: Some(1),
+    },
+    Scenario {
+        name: "p1_torch_execute",
+        what: "TENSORSET x2 + MODELEXECUTE + TENSORGET, fraud MLP (TORCH), 1 connection (P1)",
+        make: |c| fraud(b"pt_fraud", c),
+        conns: Some(1),
+        pipeline: Some(1),
+    },
+    Scenario {
+        name: "p2_torch",
+        what: "TENSORSET x2 + MODELEXECUTE + TENSORGET, fraud MLP (TORCH) (P2)",
+        make: |c| fraud(b"pt_fraud", c),
+        conns: None,
+        pipeline: Some(1),
+    },
+    Scenario {
+        name: "p2_onnx",
+        what: "TENSORSET x2 + MODELEXECUTE + TENSORGET, fraud MLP (ONNX) (P2)",
+        make: |c| fraud(b"ox_fraud", c),
+        conns: None,
+        pipeline: Some(1),
+    },
+    Scenario {
+        name: "mlp_batch0",
+        what: "TENSORSET + MODELEXECUTE, 4x1024 MLP (TORCH), BATCHSIZE 0, 32 connections (P3)",
+        make: |c| mlp(b"mlp_b0", c),
+        conns: Some(32),
+        pipeline: Some(1),
+    },
+    Scenario {
+        name: "mlp_batch32",
+        what: "TENSORSET + MODELEXECUTE, 4x1024 MLP (TORCH), BATCHSIZE 32, 32 connections (P3)",
+        make: |c| mlp(b"mlp_b32", c),
+        conns: Some(32),
+        pipeline: Some(1),
+    },
+];
+
+/// Stores the models the chosen scenarios use.
+pub fn setup(port: u16, fixtures: &str, chosen: &[&Scenario]) -> Result<(), String> {
+    let wants = |prefix: &str| chosen.iter().any(|s| s.name.starts_with(prefix));
+    let mut c = Conn::connect(port, Duration::from_secs(30)).map_err(|e| e.to_string())?;
+    let mut store = |key: &str, backend: &str, file: &str, extra: &[&str]| -> Result<(), String> {
+        let blob =
+            std::fs::read(format!("{fixtures}/{file}")).map_err(|e| format!("{file}: {e}"))?;
+        let mut a: Vec<Vec<u8>> = [
+            &["AI.MODELSTORE", key, backend, "CPU"][..],
+            extra,
+            &["BLOB"],
+        ]
+        .concat()
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        a.push(blob);
+        let r = c.cmd(&a).map_err(|e| e.to_string())?;
+        if r.is_error() {
+            return Err(format!("{key}: {r:?}"));
+        }
+        Ok(())
+    };
+    if wants("p1") || wants("p2") {
+        store("pt_fraud", "TORCH", "pt-fraud.pt", &[])?;
+        store("ox_fraud", "ONNX", "onnx-fraud.onnx", &[])?;
+    }
+    if wants("mlp") {
+        store("mlp_b0", "TORCH", "pt-mlp1024.pt", &[])?;
+        store("mlp_b32", "TORCH", "pt-mlp1024.pt", &["BATCHSIZE", "32"])?;
+    }
+    Ok(())
+}
+
+/// p50 of the fraud MLP's forward called in this process through tch, with
+/// the same input building and output copy the module does.
+pub fn inprocess_forward_p50_us(fixtures: &str) -> Result<f64, String> {
+    let blob = std::fs::read(format!("{fixtures}/pt-fraud.pt")).map_err(|e| e.to_string())?;
+    let module = tch::CModule::load_data(&mut &blob[..]).map_err(|e| e.to_string())?;
+    let (t, r) = (floats(30), floats(256));
+    let _g = tch::no_grad_guard();
+    let mut lat = Vec::with_capacity(5000);
+    for i in 0..5500 {
+        let start = Instant::now();
+        let a = tch::Tensor::f_from_data_size(&t, &[1, 30], tch::Kind::Float)
+            .map_err(|e| e.to_string())?;
+        let b = tch::Tensor::f_from_data_size(&r, &[1, 256], tch::Kind::Float)
+            .map_err(|e| e.to_string())?;
+        let out = module.forward_ts(&[a, b]).map_err(|e| e.to_string())?;
+        let out = out.f_contiguous().map_err(|e| e.to_string())?;
+        let mut bytes = vec![0u8; out.numel() * 4];
+        out.f_copy_data_u8(&mut bytes, out.numel())
+            .map_err(|e| e.to_string())?;
+        if i >= 500 {
+            lat.push(start.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    lat.sort_by(f64::total_cmp);
+    Ok(lat[lat.len() / 2])
+}
