@@ -219,7 +219,8 @@ fn restore_reads_every_encver_and_refuses_corruption() {
     let blob = fixture("pt-minimal.pt");
     let half = blob.len() / 2;
     // RedisAI wrote an empty trailing chunk for exact multiples: still read.
-    let cases: Vec<(u64, Vec<&[u8]>, &[u8])> = vec![
+    type Case<'a> = (u64, Vec<&'a [u8]>, &'a [u8]);
+    let cases: Vec<Case> = vec![
         (4, vec![&blob[..half], &blob[half..]], b"t4"),
         (4, vec![&blob[..], &[][..]], b"t4e"),
         (3, vec![&blob[..]], b"t3"),

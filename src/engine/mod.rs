@@ -64,8 +64,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn queues() -> &'static Mutex<HashMap<String, (Arc<Queue>, usize)>> {
-    static QUEUES: OnceLock<Mutex<HashMap<String, (Arc<Queue>, usize)>>> = OnceLock::new();
+/// Queue name → the queue and its worker count.
+type Registry = Mutex<HashMap<String, (Arc<Queue>, usize)>>;
+
+fn queues() -> &'static Registry {
+    static QUEUES: OnceLock<Registry> = OnceLock::new();
     QUEUES.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
