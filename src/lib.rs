@@ -15,6 +15,7 @@ pub mod args;
 pub mod backends;
 pub mod commands;
 pub mod config;
+pub mod dag;
 pub mod engine;
 pub mod error;
 pub mod ffi;
@@ -84,6 +85,22 @@ fn command_table() -> Vec<CommandDef> {
             flags: "write deny-oom", arity: -6,
             keys: Keys::Dynamic(model::modelrun_keys),
             summary: "Runs a model (deprecated form of AI.MODELEXECUTE)", since: "0.1.0"),
+        command_def!("AI.DAGEXECUTE", commands::dag::dagexecute,
+            flags: "write deny-oom", arity: -2,
+            keys: Keys::Dynamic(dag::dag_keys),
+            summary: "Runs a DAG of tensor and model operations", since: "0.1.0"),
+        command_def!("AI.DAGEXECUTE_RO", commands::dag::dagexecute_ro,
+            flags: "readonly", arity: -2,
+            keys: Keys::Dynamic(dag::dag_keys),
+            summary: "Runs a read-only DAG", since: "0.1.0"),
+        command_def!("AI.DAGRUN", commands::dag::dagrun,
+            flags: "write deny-oom", arity: -2,
+            keys: Keys::Dynamic(dag::dag_keys),
+            summary: "Runs a DAG (deprecated form of AI.DAGEXECUTE)", since: "0.1.0"),
+        command_def!("AI.DAGRUN_RO", commands::dag::dagrun_ro,
+            flags: "readonly", arity: -2,
+            keys: Keys::Dynamic(dag::dag_keys),
+            summary: "Runs a read-only DAG (deprecated form)", since: "0.1.0"),
         command_def!("AI._MODELSCAN", commands::model::modelscan,
             flags: "readonly", arity: 1, keys: Keys::None,
             summary: "Lists every model and its tag (experimental)", since: "0.1.0"),

@@ -22,6 +22,16 @@ impl<'a> Reply<'a> {
         raw::reply_with_string_buffer(self.0.ctx, b.as_ptr().cast::<c_char>(), b.len());
     }
 
+    /// A simple string (`+OK`, `+NA`).
+    pub fn status(&self, s: &std::ffi::CStr) {
+        raw::reply_with_simple_string(self.0.ctx, s.as_ptr());
+    }
+
+    /// An error reply (an element of an array, for a DAG op).
+    pub fn error(&self, text: &str) {
+        self.0.reply_error_string(text);
+    }
+
     pub fn int(&self, v: i64) {
         raw::reply_with_long_long(self.0.ctx, v);
     }

@@ -4,6 +4,7 @@
 //! command itself is not, so replicas never run models.
 
 use std::os::raw::c_int;
+use std::sync::Arc;
 
 use std::time::{Duration, Instant};
 
@@ -108,7 +109,7 @@ impl Completion {
                 ctx.log_warning("AI.MODELEXECUTE: an output that is not a tensor was skipped");
                 continue;
             };
-            if let Err(e) = write_output(ctx, key, t) {
+            if let Err(e) = write_output(ctx, key, Arc::new(t)) {
                 first_error.get_or_insert(e);
             }
         }
@@ -116,18 +117,15 @@ impl Completion {
     }
 }
 
-fn write_output(ctx: &Context, key: &[u8], t: Tensor) -> Result<()> {
+/// Writes a tensor the module produced to `key`, notifies and replicates it
+/// as `AI.TENSORSET … BLOB`.
+pub fn write_output(ctx: &Context, key: &[u8], t: Arc<Tensor>) -> Result<()> {
     let name = ctx.create_string(key);
     let k = ctx.open_key_writable(&name);
     let slot = tensor_type::open_for_write(&k)?;
-    let args = tensorset_args(key, &t)
-        .into_iter()
-        .map(|c| c.into_owned())
-        .collect::<Vec<_>>();
-    slot.store_tensor(t)?;
+    slot.store_tensor(Arc::clone(&t))?;
     notify(ctx, c"ai.tensorset", &name);
-    let args: Vec<std::borrow::Cow<'_, [u8]>> = args.iter().map(|a| a.as_slice().into()).collect();
-    if !replicate(ctx, "AI.TENSORSET", &args) {
+    if !replicate(ctx, "AI.TENSORSET", &tensorset_args(key, &t)) {
         ctx.log_warning("AI.MODELEXECUTE: could not replicate an output tensor");
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! The command table itself is in `lib.rs`.
 
 pub mod config;
+pub mod dag;
 pub mod execute;
 #[cfg(feature = "fault-injection")]
 pub mod fault;

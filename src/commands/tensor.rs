@@ -5,7 +5,7 @@ use redis_module::{Context, RedisString, RedisValue};
 use crate::error::{Error, Result};
 use crate::ffi::notify;
 use crate::reply::Reply;
-use crate::tensor::{parse_tensorget, parse_tensorset, DataFormat, Tensor, Value};
+use crate::tensor::{parse_tensorget, parse_tensorset, DataFormat, GetFormat, Tensor, Value};
 use crate::types::tensor_type;
 
 pub const ERR_EMPTY: &str = "tensor key is empty or in a different shard";
@@ -31,7 +31,12 @@ pub fn tensorget(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     let key = ctx.open_key(&args[1]);
     let tensor = tensor_type::read(&key)?.ok_or_else(|| Error::err(ERR_EMPTY))?;
     let format = parse_tensorget(&args[2..])?;
-    let reply = Reply::new(ctx);
+    reply_tensor(&Reply::new(ctx), &tensor, format);
+    Ok(RedisValue::NoReply)
+}
+
+/// Writes a tensor in the AI.TENSORGET reply shape `format` asks for.
+pub fn reply_tensor(reply: &Reply, tensor: &Tensor, format: GetFormat) {
     let data_len = if format.data == DataFormat::None {
         0
     } else {
@@ -54,10 +59,9 @@ pub fn tensorget(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     }
     match format.data {
         DataFormat::Blob => reply.bulk(tensor.data()),
-        DataFormat::Values => reply_values(&reply, &tensor),
+        DataFormat::Values => reply_values(reply, tensor),
         DataFormat::None => {}
     }
-    Ok(RedisValue::NoReply)
 }
 
 fn reply_values(reply: &Reply, t: &Tensor) {

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::model::{Model, ERR_BATCH_SIZE};
 use crate::tensor::Tensor;
 
-use batch::{inbatch, pick, Batchable, Pick};
+use batch::{pick, Batchable, Pick};
 
 /// How a job ended.
 #[derive(Debug)]
@@ -36,27 +36,74 @@ pub struct Job {
     pub done: Box<dyn FnOnce(Outcome) + Send>,
 }
 
-impl Batchable for Job {
+/// Any other unit of work for a queue (a DAG): it runs alone, in FIFO
+/// order with the model jobs.
+pub struct Task {
+    pub enqueued: Instant,
+    /// TIMEOUT: checked while queued.
+    pub deadline: Option<Instant>,
+    /// Called once, on a worker thread, with `true` if the TIMEOUT passed
+    /// while it was queued.
+    pub run: Box<dyn FnOnce(bool) + Send>,
+}
+
+/// What a queue holds.
+enum Work {
+    Model(Job),
+    Task(Task),
+}
+
+impl Work {
+    fn deadline(&self) -> Option<Instant> {
+        match self {
+            Work::Model(j) => j.deadline,
+            Work::Task(t) => t.deadline,
+        }
+    }
+
+    fn expire(self) {
+        match self {
+            Work::Model(j) => (j.done)(Outcome::TimedOut),
+            Work::Task(t) => (t.run)(true),
+        }
+    }
+}
+
+impl Batchable for Work {
     fn model_id(&self) -> usize {
-        Arc::as_ptr(&self.model) as usize
+        match self {
+            Work::Model(j) => Arc::as_ptr(&j.model) as usize,
+            Work::Task(t) => t as *const Task as usize,
+        }
     }
 
     fn policy(&self) -> (u64, u64, u64) {
-        let m = &self.model.meta;
-        (m.batchsize, m.minbatchsize, m.minbatchtimeout)
+        match self {
+            Work::Model(j) => {
+                let m = &j.model.meta;
+                (m.batchsize, m.minbatchsize, m.minbatchtimeout)
+            }
+            Work::Task(_) => (0, 0, 0),
+        }
     }
 
     fn input_shapes(&self) -> Vec<&[i64]> {
-        self.inputs.iter().map(|t| t.shape()).collect()
+        match self {
+            Work::Model(j) => j.inputs.iter().map(|t| t.shape()).collect(),
+            Work::Task(_) => Vec::new(),
+        }
     }
 
     fn enqueued(&self) -> Instant {
-        self.enqueued
+        match self {
+            Work::Model(j) => j.enqueued,
+            Work::Task(t) => t.enqueued,
+        }
     }
 }
 
 struct Queue {
-    jobs: Mutex<VecDeque<Job>>,
+    jobs: Mutex<VecDeque<Work>>,
     wake: Condvar,
 }
 
@@ -113,62 +160,95 @@ pub fn queue_threads() -> Vec<(String, usize)> {
     v
 }
 
+fn push(name: &str, work: Work) -> Result<(), Work> {
+    let q = lock(queues())
+        .get(&name.to_ascii_uppercase())
+        .map(|(q, _)| Arc::clone(q));
+    let Some(q) = q else {
+        return Err(work);
+    };
+    lock(&q.jobs).push_back(work);
+    q.wake.notify_one();
+    Ok(())
+}
+
 /// Queues a job on its model's device queue. On failure the job is handed
 /// back, its callback not called.
 pub fn submit(job: Job) -> Result<(), Box<Job>> {
-    let name = job.model.queue_name();
-    let q = lock(queues()).get(&name).map(|(q, _)| Arc::clone(q));
-    let Some(q) = q else {
-        return Err(Box::new(job));
-    };
-    lock(&q.jobs).push_back(job);
-    q.wake.notify_one();
-    Ok(())
+    match push(&job.model.queue_name(), Work::Model(job)) {
+        Ok(()) => Ok(()),
+        Err(Work::Model(j)) => Err(Box::new(j)),
+        Err(Work::Task(_)) => Ok(()),
+    }
+}
+
+/// Queues a task on the named device queue. On failure the task is handed
+/// back, not run.
+pub fn submit_task(queue: &str, task: Task) -> Result<(), Box<Task>> {
+    match push(queue, Work::Task(task)) {
+        Ok(()) => Ok(()),
+        Err(Work::Task(t)) => Err(Box::new(t)),
+        Err(Work::Model(_)) => Ok(()),
+    }
+}
+
+/// What a worker took from its queue.
+enum Next {
+    Batch(Vec<Job>),
+    Task(Task),
+    Expired(Vec<Work>),
 }
 
 /// A worker: waits for runnable work, runs it outside the lock, repeats.
 fn work(q: &Queue) {
     loop {
-        let (batch, expired) = next(q);
-        for j in expired {
-            (j.done)(Outcome::TimedOut);
-        }
-        if !batch.is_empty() {
-            run_batch(batch);
+        match next(q) {
+            Next::Expired(items) => items.into_iter().for_each(Work::expire),
+            Next::Batch(batch) => run_batch(batch),
+            Next::Task(t) => {
+                let run = t.run;
+                let _ = catch_unwind(AssertUnwindSafe(move || run(false)));
+            }
         }
     }
 }
 
-fn next(q: &Queue) -> (Vec<Job>, Vec<Job>) {
+fn next(q: &Queue) -> Next {
     let mut jobs = lock(&q.jobs);
     loop {
         let now = Instant::now();
-        if jobs.iter().any(|j| j.deadline.is_some_and(|d| d <= now)) {
+        if jobs.iter().any(|j| j.deadline().is_some_and(|d| d <= now)) {
             let (expired, keep) = jobs
                 .drain(..)
-                .partition(|j| j.deadline.is_some_and(|d| d <= now));
+                .partition(|j| j.deadline().is_some_and(|d| d <= now));
             *jobs = keep;
             if !jobs.is_empty() {
                 q.wake.notify_one();
             }
-            return (Vec::new(), expired.into());
+            return Next::Expired(expired.into());
         }
         match pick(&jobs, now) {
             Pick::Run(idx) => {
                 let mut batch: Vec<Job> = Vec::with_capacity(idx.len());
+                let mut task = None;
                 for &i in idx.iter().rev() {
-                    if let Some(j) = jobs.remove(i) {
-                        batch.push(j);
+                    match jobs.remove(i) {
+                        Some(Work::Model(j)) => batch.push(j),
+                        Some(Work::Task(t)) => task = Some(t),
+                        None => {}
                     }
                 }
                 batch.reverse();
                 if !jobs.is_empty() {
                     q.wake.notify_one(); // another worker may take the rest
                 }
-                return (batch, Vec::new());
+                return match task {
+                    Some(t) => Next::Task(t),
+                    None => Next::Batch(batch),
+                };
             }
             Pick::Wait(until) => {
-                let soonest = jobs.iter().filter_map(|j| j.deadline).chain(until).min();
+                let soonest = jobs.iter().filter_map(|j| j.deadline()).chain(until).min();
                 let wait = soonest.map_or(Duration::from_secs(3600), |t| {
                     t.saturating_duration_since(now) + Duration::from_micros(100)
                 });
@@ -185,7 +265,10 @@ fn next(q: &Queue) -> (Vec<Job>, Vec<Job>) {
 /// Runs one request, or several of the same model concatenated along dim 0,
 /// and completes each with its share of the outputs.
 fn run_batch(jobs: Vec<Job>) {
-    let model = Arc::clone(&jobs[0].model);
+    let Some(first) = jobs.first() else {
+        return;
+    };
+    let model = Arc::clone(&first.model);
     let start = Instant::now();
     let contained = catch_unwind(AssertUnwindSafe(|| execute(&model, &jobs)));
     let result = contained.unwrap_or_else(|_| {
@@ -218,6 +301,33 @@ fn run_batch(jobs: Vec<Job>) {
 
 type Outputs = Vec<Option<Tensor>>;
 
+/// Runs a model now, on the calling worker thread (a DAG's model op), with
+/// the same panic containment and statistics as a queued job.
+pub fn run_now(model: &Model, inputs: &[&Tensor]) -> Result<Outputs, Error> {
+    let start = Instant::now();
+    let result =
+        catch_unwind(AssertUnwindSafe(|| model.runtime()?.run(inputs))).unwrap_or_else(|_| {
+            Err(Error::err(
+                "internal error while running the model; see the server log",
+            ))
+        });
+    match &result {
+        Ok(outputs) => {
+            let samples = outputs
+                .iter()
+                .flatten()
+                .next()
+                .and_then(|t| t.batch_dim())
+                .unwrap_or(0);
+            model
+                .stats
+                .record_ok(start.elapsed().as_micros() as u64, samples);
+        }
+        Err(_) => model.stats.record_error(),
+    }
+    result
+}
+
 fn execute(model: &Model, jobs: &[Job]) -> Result<Vec<Outputs>, Error> {
     let runtime = model.runtime()?;
     if let [job] = jobs {
@@ -233,7 +343,10 @@ fn execute(model: &Model, jobs: &[Job]) -> Result<Vec<Outputs>, Error> {
         .collect::<Result<_, _>>()?;
     let refs: Vec<&Tensor> = joined.iter().collect();
     let outputs = runtime.run(&refs)?;
-    let sizes: Vec<i64> = jobs.iter().map(|j| inbatch(j) as i64).collect();
+    let sizes: Vec<i64> = jobs
+        .iter()
+        .map(|j| j.inputs.first().and_then(|t| t.batch_dim()).unwrap_or(0))
+        .collect();
     let total: i64 = sizes.iter().sum();
     let mut per_job: Vec<Outputs> = vec![Vec::with_capacity(outputs.len()); jobs.len()];
     for out in outputs {

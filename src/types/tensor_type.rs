@@ -95,16 +95,16 @@ impl WriteSlot<'_> {
 
 impl WriteSlot<'_> {
     /// Stores a tensor the module made (a model output), clearing any TTL.
-    pub fn store_tensor(self, t: Tensor) -> Result<()> {
+    pub fn store_tensor(self, t: Arc<Tensor>) -> Result<()> {
         match self.existing {
             Some(current) => {
-                *current = Arc::new(t);
+                *current = t;
                 let _ = self.key.remove_expire();
                 Ok(())
             }
             None => self
                 .key
-                .set_value(&TENSOR_TYPE, Arc::new(t))
+                .set_value(&TENSOR_TYPE, t)
                 .map_err(|_| Error::WrongType),
         }
     }

@@ -70,3 +70,21 @@ def test_pipeline_tensor_ops(con):
     res = pipe.execute()
     assert res[0] in (b"OK", "OK")
     np.testing.assert_array_equal(res[1], np.array([1, 2, 3], dtype=np.int32))
+
+
+def test_dag_tensor_and_model_ops(con):
+    con.modelstore("m", "TORCH", "CPU", blob("pt-minimal.pt"))
+    con.tensorset("x", np.array([1, 2], dtype=np.float32))
+    dag = con.dag(load=["x"], persist=["y"])
+    dag.tensorset("a", np.array([10, 20], dtype=np.float32))
+    dag.modelexecute("m", inputs=["x", "a"], outputs=["y"])
+    dag.tensorget("y")
+    res = dag.execute()
+    assert res[0] == "OK" and res[1] == "OK"
+    np.testing.assert_array_equal(res[2], np.array([11, 22], dtype=np.float32))
+    np.testing.assert_array_equal(con.tensorget("y"), np.array([11, 22], dtype=np.float32))
+    ro = con.dag(routing="x", readonly=True)
+    ro.tensorset("t", [1, 2], dtype="int32")
+    ro.tensorget("t")
+    res = ro.execute()
+    np.testing.assert_array_equal(res[1], np.array([1, 2], dtype=np.int32))

@@ -1,0 +1,144 @@
+//! AI.DAGEXECUTE, AI.DAGEXECUTE_RO, AI.DAGRUN and AI.DAGRUN_RO.
+
+use std::os::raw::c_int;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use redis_module::{Context, ContextFlags, RedisString, RedisValue};
+
+use super::execute::write_output;
+use super::refuse_in_transaction;
+use super::tensor::{reply_tensor, ERR_EMPTY as ERR_TENSOR_EMPTY};
+use crate::dag::{parse, Dag, Flavor, Keyspace, Op, OpResult};
+use crate::engine::{self, Task};
+use crate::error::{Error, Result};
+use crate::ffi::block::{self, Finish};
+use crate::model::{Model, ERR_EMPTY};
+use crate::reply::Reply;
+use crate::tensor::Tensor;
+use crate::types::{model_type, tensor_type};
+
+struct Keys<'a>(&'a Context);
+
+impl Keyspace for Keys<'_> {
+    fn tensor(&self, key: &[u8]) -> Result<Arc<Tensor>> {
+        let k = self.0.open_key(&self.0.create_string(key));
+        tensor_type::read(&k)?.ok_or_else(|| Error::err(ERR_TENSOR_EMPTY))
+    }
+
+    fn model(&self, key: &[u8]) -> Result<Arc<Model>> {
+        let k = self.0.open_key(&self.0.create_string(key));
+        model_type::read(&k)?.ok_or_else(|| Error::err(ERR_EMPTY))
+    }
+}
+
+pub fn dagexecute(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    dag(ctx, args, Flavor::Execute)
+}
+
+pub fn dagexecute_ro(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    dag(ctx, args, Flavor::ExecuteRo)
+}
+
+pub fn dagrun(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    dag(ctx, args, Flavor::Run)
+}
+
+pub fn dagrun_ro(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    dag(ctx, args, Flavor::RunRo)
+}
+
+fn dag(ctx: &Context, args: &[RedisString], flavor: Flavor) -> Result<RedisValue> {
+    refuse_in_transaction(ctx)?;
+    if ctx.get_flags().contains(ContextFlags::DENY_BLOCKING) {
+        return Err(Error::err(super::ERR_IN_TRANSACTION));
+    }
+    let mut dag = parse(args, flavor, &Keys(ctx))?;
+    // Decision 5, for DAGs: a PERSIST key of another type fails now.
+    for (key, _) in &dag.persist {
+        tensor_type::read(&ctx.open_key(&ctx.create_string(key.as_slice())))?;
+    }
+    let db = block::selected_db(ctx);
+    let blocked = block::block(ctx)?;
+    let now = Instant::now();
+    let queue = dag.queue.clone();
+    let task = Task {
+        enqueued: now,
+        deadline: dag.timeout.map(|t| now + Duration::from_millis(t)),
+        run: Box::new(move |timed_out| {
+            let results = if timed_out { None } else { Some(dag.run()) };
+            blocked.unblock(Box::new(DagDone { db, dag, results }));
+        }),
+    };
+    if let Err(task) = engine::submit_task(&queue, task) {
+        (task.run)(true);
+    }
+    Ok(RedisValue::NoReply)
+}
+
+/// A finished DAG, handed to the main thread. `results` is `None` when its
+/// TIMEOUT passed while queued.
+struct DagDone {
+    db: c_int,
+    dag: Dag,
+    results: Option<Vec<OpResult>>,
+}
+
+impl DagDone {
+    /// Writes the PERSIST keys if every op succeeded; the first error, if any.
+    fn persist(&self, ctx: &Context) -> Option<Error> {
+        let results = self.results.as_ref()?;
+        if !Dag::succeeded(results) {
+            return None;
+        }
+        let mut first = None;
+        for (key, slot) in &self.dag.persist {
+            let Some(Some(t)) = self.dag.slots.get(*slot) else {
+                continue;
+            };
+            if let Err(e) = write_output(ctx, key, Arc::clone(t)) {
+                first.get_or_insert(e);
+            }
+        }
+        first
+    }
+}
+
+impl Finish for DagDone {
+    fn reply(&mut self, ctx: &Context) {
+        let reply = Reply::new(ctx);
+        let Some(results) = self.results.as_ref() else {
+            reply.status(c"TIMEDOUT");
+            return;
+        };
+        let persist_error = self.persist(ctx);
+        reply.array(results.len() + usize::from(persist_error.is_some()));
+        for (op, r) in self.dag.ops.iter().zip(results) {
+            match (op, r) {
+                (_, OpResult::NotRun) => reply.status(c"NA"),
+                (_, OpResult::Err(e)) => reply.error(&e.reply_text()),
+                (Op::TensorGet { slot, format }, OpResult::Ok) => match self.dag.slots.get(*slot) {
+                    Some(Some(t)) => reply_tensor(&reply, t, *format),
+                    _ => reply.status(c"NA"),
+                },
+                (_, OpResult::Ok) => reply.status(c"OK"),
+            }
+        }
+        if let Some(e) = persist_error {
+            reply.error(&e.reply_text());
+        }
+    }
+
+    fn detached(&mut self, ctx: &Context) {
+        if let Some(e) = self.persist(ctx) {
+            ctx.log_warning(&format!(
+                "AI.DAGEXECUTE: PERSIST of a disconnected client failed: {}",
+                e.reply_text()
+            ));
+        }
+    }
+
+    fn db(&self) -> c_int {
+        self.db
+    }
+}

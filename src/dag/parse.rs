@@ -1,0 +1,350 @@
+//! Parsing a DAG command, in RedisAI's order and with its error texts.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{Dag, Op};
+use crate::args::{is_keyword, Arg};
+use crate::error::{Error, Result};
+use crate::model::{parse_modelexecute, parse_modelrun, Model};
+use crate::tensor::{parse_i64, parse_tensorget, parse_tensorset, Tensor};
+
+/// Which DAG command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Execute,
+    ExecuteRo,
+    Run,
+    RunRo,
+}
+
+impl Flavor {
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavor::Execute => "AI.DAGEXECUTE",
+            Flavor::ExecuteRo => "AI.DAGEXECUTE_RO",
+            Flavor::Run => "AI.DAGRUN",
+            Flavor::RunRo => "AI.DAGRUN_RO",
+        }
+    }
+
+    fn read_only(self) -> bool {
+        matches!(self, Flavor::ExecuteRo | Flavor::RunRo)
+    }
+
+    fn deprecated(self) -> bool {
+        matches!(self, Flavor::Run | Flavor::RunRo)
+    }
+}
+
+/// What a DAG reads from the keyspace at parse time.
+pub trait Keyspace {
+    /// A tensor, or `ERR tensor key is empty or in a different shard` /
+    /// WRONGTYPE.
+    fn tensor(&self, key: &[u8]) -> Result<Arc<Tensor>>;
+    /// A model, or `ERR model key is empty` / WRONGTYPE.
+    fn model(&self, key: &[u8]) -> Result<Arc<Model>>;
+}
+
+const SEP: &str = "|>";
+
+fn unexpected(a: &impl Arg) -> Error {
+    Error::err(format!(
+        "Invalid DAG command. Unexpected argument:  {}",
+        String::from_utf8_lossy(a.bytes())
+    ))
+}
+
+/// `LOAD|PERSIST <n> <key>…` at `i`: the keys' indices.
+fn counted<T: Arg>(
+    args: &[T],
+    i: usize,
+    end: usize,
+    what: &str,
+    after: &str,
+) -> Result<Vec<usize>> {
+    if end - i < 3 {
+        return Err(Error::err(format!(
+            "missing arguments after {what} keyword in DAG command"
+        )));
+    }
+    let n = parse_i64(args[i + 1].bytes())
+        .filter(|&n| n > 0)
+        .ok_or_else(|| {
+            Error::err(format!(
+                "invalid or negative value found in number of keys to {what}"
+            ))
+        })? as usize;
+    if i + 2 + n > end {
+        return Err(Error::err(format!(
+            "number of keys to {what} {after} does not match the number of given arguments"
+        )));
+    }
+    Ok((i + 2..i + 2 + n).collect())
+}
+
+struct Names {
+    slots: Vec<Option<Arc<Tensor>>>,
+    latest: HashMap<Vec<u8>, usize>,
+}
+
+impl Names {
+    fn define(&mut self, name: &[u8], t: Option<Arc<Tensor>>) -> usize {
+        self.slots.push(t);
+        let slot = self.slots.len() - 1;
+        self.latest.insert(name.to_vec(), slot);
+        slot
+    }
+
+    fn find(&self, name: &[u8]) -> Result<usize> {
+        self.latest
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::err("INPUT key cannot be found in DAG"))
+    }
+}
+
+/// Parses a whole DAG command (full argv).
+pub fn parse<T: Arg>(args: &[T], flavor: Flavor, ks: &impl Keyspace) -> Result<Dag> {
+    if flavor.deprecated() {
+        if args.len() < 4 {
+            return Err(Error::Arity(flavor.name()));
+        }
+    } else if args.len() < 6 {
+        return Err(Error::err(format!(
+            "missing arguments for '{}' command",
+            flavor.name()
+        )));
+    }
+    let end = args
+        .iter()
+        .position(|a| is_keyword(a, SEP))
+        .unwrap_or(args.len());
+    let mut names = Names {
+        slots: Vec::new(),
+        latest: HashMap::new(),
+    };
+    let (mut load, mut persist, mut routing, mut timeout) = (false, None, false, None);
+    let mut seen_timeout = false;
+    let mut i = 1;
+    while i < end {
+        let a = &args[i];
+        if is_keyword(a, "LOAD") && !load {
+            let keys = counted(args, i, end, "LOAD", "into DAG")?;
+            for &k in &keys {
+                let t = ks.tensor(args[k].bytes())?;
+                names.define(args[k].bytes(), Some(t));
+            }
+            load = true;
+            i += 2 + keys.len();
+        } else if is_keyword(a, "PERSIST") && persist.is_none() {
+            if flavor.read_only() {
+                return Err(Error::err("PERSIST cannot be specified in a read-only DAG"));
+            }
+            let keys = counted(args, i, end, "PERSIST", "after DAG execution")?;
+            let mut unique: Vec<&[u8]> = keys.iter().map(|&k| args[k].bytes()).collect();
+            unique.sort();
+            unique.dedup();
+            if unique.len() != keys.len() {
+                return Err(Error::err("PERSIST keys must be unique"));
+            }
+            i += 2 + keys.len();
+            persist = Some(keys);
+        } else if is_keyword(a, "ROUTING") && !routing {
+            if i + 1 >= end {
+                return Err(Error::err("Missing ROUTING value"));
+            }
+            routing = true;
+            i += 2;
+        } else if is_keyword(a, "TIMEOUT") && !seen_timeout {
+            let v = args
+                .get(i + 1)
+                .filter(|_| i + 1 < end)
+                .ok_or_else(|| Error::err("No value provided for TIMEOUT"))?;
+            let t = parse_i64(v.bytes()).ok_or_else(|| Error::err("Invalid value for TIMEOUT"))?;
+            timeout = (t > 0).then_some(t as u64);
+            seen_timeout = true;
+            i += 2;
+        } else {
+            return Err(unexpected(a));
+        }
+    }
+    if !flavor.deprecated() && !load && persist.is_none() && !routing {
+        return Err(Error::err(format!(
+            "{} and {}_RO commands must contain at least one out of ROUTING, LOAD, PERSIST keywords",
+            "AI.DAGEXECUTE", "AI.DAGEXECUTE"
+        )));
+    }
+    let ops_args = args.get(end + 1..).unwrap_or(&[]);
+    if ops_args.is_empty() && end == args.len() {
+        return Err(Error::err("DAG is empty"));
+    }
+    let mut ops = Vec::new();
+    let mut queue = None;
+    for op in ops_args.split(|a| is_keyword(a, SEP)) {
+        let Some(first) = op.first() else {
+            return Err(unexpected(&SEP));
+        };
+        ops.push(parse_op(op, first, flavor, ks, &mut names, &mut queue)?);
+    }
+    if ops.is_empty() {
+        return Err(Error::err("DAG is empty"));
+    }
+    let persist = persist
+        .unwrap_or_default()
+        .into_iter()
+        .map(|k| {
+            let key = args[k].bytes();
+            names
+                .latest
+                .get(key)
+                .map(|&slot| (key.to_vec(), slot))
+                .ok_or_else(|| Error::err("PERSIST key cannot be found in DAG"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Dag {
+        slots: names.slots,
+        ops,
+        persist,
+        timeout,
+        queue: queue.unwrap_or_else(|| "CPU".to_string()),
+    })
+}
+
+fn parse_op<T: Arg>(
+    op: &[T],
+    first: &T,
+    flavor: Flavor,
+    ks: &impl Keyspace,
+    names: &mut Names,
+    queue: &mut Option<String>,
+) -> Result<Op> {
+    let is = |k: &str| is_keyword(first, k);
+    if is("AI.TENSORSET") {
+        if op.len() < 4 {
+            return Err(Error::raw(
+                "wrong number of arguments for 'AI.TENSORSET' command",
+            ));
+        }
+        let t = parse_tensorset(&op[2..])?.build()?;
+        names.define(op[1].bytes(), Some(Arc::new(t)));
+        return Ok(Op::TensorSet);
+    }
+    if is("AI.TENSORGET") {
+        if !(2..=4).contains(&op.len()) {
+            return Err(Error::raw(
+                "wrong number of arguments for 'AI.TENSORGET' command",
+            ));
+        }
+        let slot = names.find(op[1].bytes())?;
+        let format = parse_tensorget(&op[2..])?;
+        return Ok(Op::TensorGet { slot, format });
+    }
+    let model_op = if is("AI.MODELEXECUTE") {
+        if flavor.deprecated() {
+            return Err(Error::raw(
+                "AI.MODELEXECUTE cannot be used in a deprecated AI.DAGRUN command",
+            ));
+        }
+        true
+    } else if is("AI.MODELRUN") {
+        if !flavor.deprecated() {
+            return Err(Error::raw(
+                "Deprecated AI.MODELRUN cannot be used in AI.DAGEXECUTE command",
+            ));
+        }
+        false
+    } else if is("AI.SCRIPTEXECUTE") {
+        return Err(match flavor {
+            Flavor::ExecuteRo => {
+                Error::err("AI.SCRIPTEXECUTE command cannot be specified in a read-only DAG")
+            }
+            Flavor::Run | Flavor::RunRo => {
+                Error::raw("AI.SCRIPTEXECUTE cannot be used in a deprecated AI.DAGRUN command")
+            }
+            Flavor::Execute => Error::err("script key is empty"),
+        });
+    } else if is("AI.SCRIPTRUN") {
+        return Err(if flavor.deprecated() {
+            Error::err("script key is empty")
+        } else {
+            Error::raw("Deprecated AI.SCRIPTRUN cannot be used in AI.DAGEXECUTE command")
+        });
+    } else {
+        return Err(Error::raw("Unsupported command within DAG"));
+    };
+    let cmd = if model_op {
+        "AI.MODELEXECUTE"
+    } else {
+        "AI.MODELRUN"
+    };
+    if op.len() < if model_op { 8 } else { 6 } {
+        return Err(Error::Arity(cmd));
+    }
+    let model = ks.model(op[1].bytes())?;
+    let req = if model_op {
+        parse_modelexecute(op, &|n| model.check_inputs(n), &|n| model.check_outputs(n))?
+    } else {
+        parse_modelrun(op, &|n| model.check_inputs(n), &|n| model.check_outputs(n))?
+    };
+    if req.timeout.is_some() {
+        return Err(Error::err("TIMEOUT not allowed within a DAG command"));
+    }
+    let inputs = req
+        .inputs
+        .iter()
+        .map(|&i| names.find(op[i].bytes()))
+        .collect::<Result<Vec<_>>>()?;
+    let outputs = req
+        .outputs
+        .iter()
+        .map(|&o| names.define(op[o].bytes(), None))
+        .collect();
+    queue.get_or_insert_with(|| model.queue_name());
+    Ok(Op::Model {
+        model,
+        inputs,
+        outputs,
+    })
+}
+
+/// Key positions of a DAG command, for getkeys-api (Decision 8): LOAD and
+/// PERSIST keys and the ROUTING value wherever they stand in the header, and
+/// the model of every model op.
+pub fn dag_keys(args: &[&[u8]]) -> Vec<usize> {
+    let eq = |a: &[u8], k: &str| a.eq_ignore_ascii_case(k.as_bytes());
+    let end = args.iter().position(|a| eq(a, SEP)).unwrap_or(args.len());
+    let mut keys = Vec::new();
+    let mut i = 1;
+    while i < end {
+        let a = args[i];
+        if eq(a, "LOAD") || eq(a, "PERSIST") {
+            let n = args
+                .get(i + 1)
+                .and_then(|n| parse_i64(n))
+                .filter(|&n| n > 0)
+                .map_or(0, |n| n as usize);
+            keys.extend((i + 2..i + 2 + n).filter(|&k| k < end));
+            i += 2 + n;
+        } else if eq(a, "ROUTING") {
+            if i + 1 < end {
+                keys.push(i + 1);
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    let mut at_op_start = false;
+    for (j, a) in args.iter().enumerate().skip(end) {
+        if eq(a, SEP) {
+            at_op_start = true;
+            continue;
+        }
+        if at_op_start && (eq(a, "AI.MODELEXECUTE") || eq(a, "AI.MODELRUN")) && j + 1 < args.len() {
+            keys.push(j + 1);
+        }
+        at_op_start = false;
+    }
+    keys
+}
