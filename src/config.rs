@@ -9,6 +9,10 @@ use crate::tensor::parse_i64;
 /// RedisAI's default MODEL_CHUNK_SIZE: 511 MiB.
 pub const DEFAULT_MODEL_CHUNK_SIZE: i64 = 511 * 1024 * 1024;
 
+/// Default INLINE_RUN_THRESHOLD, in microseconds: below a thread hand-off's
+/// cost on a loaded machine.
+pub const DEFAULT_INLINE_RUN_THRESHOLD: i64 = 100;
+
 /// Every setting. Load-time-only values never change after `OnLoad`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -21,6 +25,9 @@ pub struct Config {
     pub backend_memory_limit: i64,
     /// An ONNX Runtime library named by the `ONNX` argument, if any.
     pub onnx_library: Option<String>,
+    /// Microseconds: a model whose recent runs all took at most this long
+    /// runs on the main thread when its queue is idle (0 turns this off).
+    pub inline_run_threshold: i64,
 }
 
 impl Config {
@@ -34,6 +41,7 @@ impl Config {
             model_execution_timeout: 5000,
             backend_memory_limit: 0,
             onnx_library: None,
+            inline_run_threshold: DEFAULT_INLINE_RUN_THRESHOLD,
         }
     }
 
@@ -103,6 +111,7 @@ pub fn apply_load_args(base: Config, args: &[&[u8]]) -> Result<(Config, Vec<Stri
             "MODEL_CHUNK_SIZE" => cfg.model_chunk_size = num(1)?,
             "MODEL_EXECUTION_TIMEOUT" => cfg.model_execution_timeout = num(1000)?,
             "BACKEND_MEMORY_LIMIT" => cfg.backend_memory_limit = num(1)?,
+            "INLINE_RUN_THRESHOLD" => cfg.inline_run_threshold = num(0)?,
             "TF" | "TFLITE" | "TORCH" | "ONNX" => {
                 let kind = BackendKind::parse(k).ok_or_else(fail)?;
                 if !kind.compiled_in() {

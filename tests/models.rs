@@ -1139,3 +1139,95 @@ fn blocking_commands_refused_in_multi_and_lua() {
     let keys: Vec<&[u8]> = keys.array().iter().map(|k| k.bulk()).collect();
     assert_eq!(keys, vec![&b"m"[..], b"a", b"b", b"c"]);
 }
+
+#[test]
+fn inline_runs_give_the_same_results() {
+    if !torch() {
+        return;
+    }
+    let s = Server::start();
+    let mut c = s.conn();
+    assert_eq!(
+        c.cmd(&["AI.CONFIG", "GET", "INLINE_RUN_THRESHOLD"])
+            .expect("reply"),
+        Reply::Int(100)
+    );
+    // Everything counts as fast: after 8 runs in the background, the model
+    // runs on the main thread, with the same outputs and statistics.
+    ok(&mut c, &["AI.CONFIG", "INLINE_RUN_THRESHOLD", "10000000"]);
+    assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());
+    ok(
+        &mut c,
+        &["AI.TENSORSET", "a", "FLOAT", "2", "VALUES", "1", "2"],
+    );
+    for i in 0..20 {
+        let out = format!("o{i}");
+        ok(
+            &mut c,
+            &[
+                "AI.MODELEXECUTE",
+                "m",
+                "INPUTS",
+                "2",
+                "a",
+                "a",
+                "OUTPUTS",
+                "1",
+                &out,
+            ],
+        );
+        assert_eq!(floats(&mut c, &out), vec![2.0, 4.0]);
+    }
+    // A larger input than any fast run saw goes back to the queue; errors
+    // still reply and count.
+    ok(
+        &mut c,
+        &[
+            "AI.TENSORSET",
+            "big",
+            "FLOAT",
+            "4",
+            "VALUES",
+            "1",
+            "2",
+            "3",
+            "4",
+        ],
+    );
+    ok(
+        &mut c,
+        &[
+            "AI.MODELEXECUTE",
+            "m",
+            "INPUTS",
+            "2",
+            "big",
+            "big",
+            "OUTPUTS",
+            "1",
+            "ob",
+        ],
+    );
+    assert_eq!(floats(&mut c, "ob"), vec![2.0, 4.0, 6.0, 8.0]);
+    let e = err(
+        &mut c,
+        &[
+            "AI.MODELEXECUTE",
+            "m",
+            "INPUTS",
+            "2",
+            "a",
+            "big",
+            "OUTPUTS",
+            "1",
+            "x",
+        ],
+    );
+    assert!(e.contains("size of tensor"), "{e}");
+    let info = c.cmd(&["AI.INFO", "m"]).expect("reply");
+    assert_eq!((info.array()[15].int(), info.array()[17].int()), (22, 1));
+    assert_eq!(
+        err(&mut c, &["AI.CONFIG", "INLINE_RUN_THRESHOLD", "-1"]),
+        "ERR INLINE_RUN_THRESHOLD: invalid value"
+    );
+}

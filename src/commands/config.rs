@@ -54,12 +54,22 @@ pub fn ai_config(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             config::update(|c| c.model_chunk_size = n);
             Ok(RedisValue::SimpleStringStatic("OK"))
         }
+        b"INLINE_RUN_THRESHOLD" => {
+            let n = args
+                .get(2)
+                .and_then(|v| crate::tensor::parse_i64(v))
+                .filter(|&n| n >= 0)
+                .ok_or_else(|| Error::err("INLINE_RUN_THRESHOLD: invalid value"))?;
+            config::update(|c| c.inline_run_threshold = n);
+            Ok(RedisValue::SimpleStringStatic("OK"))
+        }
         b"GET" => {
             let name = args.get(2).ok_or(ARITY)?.to_ascii_uppercase();
             let cfg = config::get();
             Ok(match name.as_slice() {
                 b"BACKENDSPATH" => RedisValue::StringBuffer(cfg.backends_path.into_bytes()),
                 b"MODEL_CHUNK_SIZE" => RedisValue::Integer(cfg.model_chunk_size),
+                b"INLINE_RUN_THRESHOLD" => RedisValue::Integer(cfg.inline_run_threshold),
                 _ => RedisValue::Null,
             })
         }

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::ffi::block::{self, Finish};
 use crate::ffi::emit::replicate;
 use crate::ffi::notify;
-use crate::model::{parse_modelexecute, parse_modelrun, ExecRequest, ERR_EMPTY};
+use crate::model::{parse_modelexecute, parse_modelrun, ExecRequest, Model, ERR_EMPTY};
 use crate::persistence::commands::tensorset_args;
 use crate::tensor::Tensor;
 use crate::types::{model_type, tensor_type};
@@ -69,6 +69,9 @@ fn execute(ctx: &Context, args: &[RedisString], parse: Parser) -> Result<RedisVa
         .iter()
         .map(|&o| args[o].as_slice().to_vec())
         .collect();
+    if runs_inline(&model, &inputs) {
+        return run_inline(ctx, &model, &inputs, outputs);
+    }
     let db = block::selected_db(ctx);
     let blocked = block::block(ctx)?;
     let now = Instant::now();
@@ -91,6 +94,36 @@ fn execute(ctx: &Context, args: &[RedisString], parse: Parser) -> Result<RedisVa
         ))));
     }
     Ok(RedisValue::NoReply)
+}
+
+/// A model whose recent runs average under INLINE_RUN_THRESHOLD (on inputs
+/// at least this large, with no run over 10 times it) costs less than
+/// handing it to a worker and back. It runs on the main thread, but only
+/// when its queue is idle (so it overtakes nothing, and its ONNX session is
+/// free) and it does not batch. A very slow run sends it back to its queue.
+fn runs_inline(model: &Model, inputs: &[Arc<Tensor>]) -> bool {
+    model.meta.batchsize == 0
+        && model
+            .stats
+            .runs_fast(engine::input_bytes(inputs), engine::inline_threshold())
+        && engine::idle(&model.queue_name())
+}
+
+fn run_inline(
+    ctx: &Context,
+    model: &Model,
+    inputs: &[Arc<Tensor>],
+    outputs: Vec<Vec<u8>>,
+) -> Result<RedisValue> {
+    let refs: Vec<&Tensor> = inputs.iter().map(|t| t.as_ref()).collect();
+    let tensors = engine::run_now(model, &refs)?;
+    let mut done = Completion {
+        db: block::selected_db(ctx),
+        outputs,
+        outcome: None,
+    };
+    done.write(ctx, tensors)?;
+    Ok(RedisValue::SimpleStringStatic("OK"))
 }
 
 /// A finished execution, handed to the main thread.

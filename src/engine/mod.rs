@@ -7,6 +7,7 @@ pub mod batch;
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -105,6 +106,8 @@ impl Batchable for Work {
 struct Queue {
     jobs: Mutex<VecDeque<Work>>,
     wake: Condvar,
+    /// Items queued or running.
+    busy: AtomicUsize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -130,6 +133,7 @@ pub fn ensure_queue(device: &str, threads: usize) -> Result<(), Error> {
     let q = Arc::new(Queue {
         jobs: Mutex::new(VecDeque::new()),
         wake: Condvar::new(),
+        busy: AtomicUsize::new(0),
     });
     let mut started = 0;
     for i in 0..threads.max(1) {
@@ -167,9 +171,17 @@ fn push(name: &str, work: Work) -> Result<(), Work> {
     let Some(q) = q else {
         return Err(work);
     };
+    q.busy.fetch_add(1, Ordering::AcqRel);
     lock(&q.jobs).push_back(work);
     q.wake.notify_one();
     Ok(())
+}
+
+/// Whether nothing is queued on or running from the named queue.
+pub fn idle(name: &str) -> bool {
+    lock(queues())
+        .get(name)
+        .is_none_or(|(q, _)| q.busy.load(Ordering::Acquire) == 0)
 }
 
 /// Queues a job on its model's device queue. On failure the job is handed
@@ -202,14 +214,24 @@ enum Next {
 /// A worker: waits for runnable work, runs it outside the lock, repeats.
 fn work(q: &Queue) {
     loop {
-        match next(q) {
-            Next::Expired(items) => items.into_iter().for_each(Work::expire),
-            Next::Batch(batch) => run_batch(batch),
+        let done = match next(q) {
+            Next::Expired(items) => {
+                let n = items.len();
+                items.into_iter().for_each(Work::expire);
+                n
+            }
+            Next::Batch(batch) => {
+                let n = batch.len();
+                run_batch(batch);
+                n
+            }
             Next::Task(t) => {
                 let run = t.run;
                 let _ = catch_unwind(AssertUnwindSafe(move || run(false)));
+                1
             }
-        }
+        };
+        q.busy.fetch_sub(done, Ordering::AcqRel);
     }
 }
 
@@ -277,6 +299,11 @@ fn run_batch(jobs: Vec<Job>) {
         ))
     });
     let micros = start.elapsed().as_micros() as u64;
+    if let [job] = jobs.as_slice() {
+        model
+            .stats
+            .record_speed(micros, input_bytes(&job.inputs), inline_threshold());
+    }
     match result {
         Ok(per_job) => {
             for (job, outputs) in jobs.into_iter().zip(per_job) {
@@ -301,16 +328,30 @@ fn run_batch(jobs: Vec<Job>) {
 
 type Outputs = Vec<Option<Tensor>>;
 
-/// Runs a model now, on the calling worker thread (a DAG's model op), with
-/// the same panic containment and statistics as a queued job.
+const ERR_PANIC: &str = "internal error while running the model; see the server log";
+
+/// Total bytes of a request's inputs.
+pub fn input_bytes<T: AsRef<Tensor>>(inputs: &[T]) -> u64 {
+    inputs.iter().map(|t| t.as_ref().data().len() as u64).sum()
+}
+
+/// INLINE_RUN_THRESHOLD, in microseconds (0: off).
+pub fn inline_threshold() -> u64 {
+    crate::config::get().inline_run_threshold.max(0) as u64
+}
+
+/// Runs a model now, on the calling thread (a DAG's model op on a worker,
+/// or an inline run on the main thread), with the same panic containment
+/// and statistics as a queued job.
 pub fn run_now(model: &Model, inputs: &[&Tensor]) -> Result<Outputs, Error> {
     let start = Instant::now();
-    let result =
-        catch_unwind(AssertUnwindSafe(|| model.runtime()?.run(inputs))).unwrap_or_else(|_| {
-            Err(Error::err(
-                "internal error while running the model; see the server log",
-            ))
-        });
+    let result = catch_unwind(AssertUnwindSafe(|| model.runtime()?.run(inputs)))
+        .unwrap_or_else(|_| Err(Error::err(ERR_PANIC)));
+    model.stats.record_speed(
+        start.elapsed().as_micros() as u64,
+        input_bytes(inputs),
+        inline_threshold(),
+    );
     match &result {
         Ok(outputs) => {
             let samples = outputs

@@ -13,7 +13,7 @@ pub use parse::{
     modelexecute_keys, modelrun_keys, parse_device, parse_modelexecute, parse_modelget,
     parse_modelrun, parse_modelset, parse_modelstore, Device, ExecRequest, GetFormat, StoreRequest,
 };
-pub use stats::{Stats, StatsSnapshot};
+pub use stats::{Stats, StatsSnapshot, INLINE_AFTER};
 
 use std::sync::Arc;
 

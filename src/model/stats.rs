@@ -11,7 +11,20 @@ pub struct Stats {
     samples: AtomicI64,
     calls: AtomicU64,
     errors: AtomicU64,
+    /// Runs since the last very slow run (or error), for inline runs.
+    steady_runs: AtomicU64,
+    /// Moving average of run time, µs (1/8 weight to the newest run).
+    avg_us: AtomicU64,
+    /// Recent peak run time, µs, decaying by 1/8 per run.
+    peak_us: AtomicU64,
+    /// The largest total input size since `steady_runs` restarted.
+    seen_bytes: AtomicU64,
 }
+
+/// How many runs a model needs before it may run inline.
+pub const INLINE_AFTER: u64 = 8;
+/// A run this many times the inline threshold ends a model's inline runs.
+pub const SLOW_FACTOR: u64 = 10;
 
 /// The counters at one moment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,6 +46,44 @@ impl Stats {
     pub fn record_error(&self) {
         self.calls.fetch_add(1, Relaxed);
         self.errors.fetch_add(1, Relaxed);
+        self.steady_runs.store(0, Relaxed);
+    }
+
+    /// Notes how long a run over `input_bytes` took, for the inline
+    /// decision (`threshold_us` 0: inline runs are off). The updates are
+    /// racy by design: they feed a heuristic, not a count.
+    pub fn record_speed(&self, duration_us: u64, input_bytes: u64, threshold_us: u64) {
+        if threshold_us == 0 {
+            return;
+        }
+        let avg = self.avg_us.load(Relaxed);
+        let avg = if self.steady_runs.load(Relaxed) == 0 {
+            duration_us
+        } else {
+            avg - avg / 8 + duration_us / 8
+        };
+        self.avg_us.store(avg, Relaxed);
+        let peak = self.peak_us.load(Relaxed);
+        self.peak_us
+            .store(duration_us.max(peak - peak / 8), Relaxed);
+        if duration_us > threshold_us.saturating_mul(SLOW_FACTOR) {
+            self.steady_runs.store(0, Relaxed);
+            self.seen_bytes.store(0, Relaxed);
+        } else {
+            self.steady_runs.fetch_add(1, Relaxed);
+            self.seen_bytes.fetch_max(input_bytes, Relaxed);
+        }
+    }
+
+    /// Whether the model has been fast lately: at least [`INLINE_AFTER`]
+    /// runs with no very slow one, an average within the threshold, a recent
+    /// peak within [`SLOW_FACTOR`] times it, on inputs at least this large.
+    pub fn runs_fast(&self, input_bytes: u64, threshold_us: u64) -> bool {
+        threshold_us > 0
+            && self.steady_runs.load(Relaxed) >= INLINE_AFTER
+            && self.avg_us.load(Relaxed) <= threshold_us
+            && self.peak_us.load(Relaxed) <= threshold_us.saturating_mul(SLOW_FACTOR)
+            && input_bytes <= self.seen_bytes.load(Relaxed)
     }
 
     pub fn reset(&self) {

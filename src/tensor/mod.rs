@@ -188,6 +188,12 @@ impl Tensor {
     }
 }
 
+impl AsRef<Tensor> for Tensor {
+    fn as_ref(&self) -> &Tensor {
+        self
+    }
+}
+
 fn validate_blob(dtype: DType, n: usize, blob: &[u8]) -> Result<()> {
     match dtype.elem_size() {
         Some(size) => {
