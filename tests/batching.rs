@@ -396,3 +396,53 @@ fn concurrent_execute_with_store_and_delete() {
         "RSS grew from {warm} to {after}"
     );
 }
+
+#[test]
+fn slowlog_and_commandstats_include_the_background_run() {
+    if !has_feature("torch") {
+        return;
+    }
+    let s = Server::start();
+    let mut c = s.conn();
+    ok(
+        &mut c,
+        &["CONFIG", "SET", "slowlog-log-slower-than", "100000"],
+    );
+    assert!(store_model(&mut c, "slow", "TORCH", "pt-slow.pt", &[]).is_ok());
+    ok(
+        &mut c,
+        &["AI.TENSORSET", "x", "FLOAT", "1", "1", "VALUES", "1"],
+    );
+    ok(&mut c, &["SLOWLOG", "RESET"]);
+    ok(
+        &mut c,
+        &[
+            "AI.MODELEXECUTE",
+            "slow",
+            "INPUTS",
+            "1",
+            "x",
+            "OUTPUTS",
+            "1",
+            "y",
+        ],
+    );
+    let log = c.cmd(&["SLOWLOG", "GET"]).expect("reply");
+    let entry = log
+        .array()
+        .iter()
+        .find(|e| e.array()[3].array()[0].bulk() == b"AI.MODELEXECUTE")
+        .unwrap_or_else(|| panic!("no AI.MODELEXECUTE in {log:?}"));
+    assert!(entry.array()[2].int() >= 300_000, "{entry:?}");
+    let stats = c.cmd(&["INFO", "commandstats"]).expect("reply").text();
+    let line = stats
+        .lines()
+        .find(|l| l.starts_with("cmdstat_AI.MODELEXECUTE:"))
+        .expect("commandstats line");
+    let usec: u64 = line
+        .split(',')
+        .find_map(|f| f.strip_prefix("usec="))
+        .and_then(|v| v.parse().ok())
+        .expect("usec");
+    assert!(usec >= 300_000, "{line}");
+}

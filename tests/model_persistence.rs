@@ -387,12 +387,39 @@ fn replica_gets_outputs_without_running_models() {
         // The replica compiled the model but never ran it.
         assert_eq!(r.cmd(&["AI.INFO", k]).expect("reply").array()[15].int(), 0);
     }
+    // DAG PERSIST keys replicate as tensors too.
+    let dag = p
+        .cmd(&[
+            "AI.DAGEXECUTE",
+            "LOAD",
+            "1",
+            "a",
+            "PERSIST",
+            "1",
+            "dag_out",
+            "|>",
+            "AI.MODELEXECUTE",
+            "pt",
+            "INPUTS",
+            "2",
+            "a",
+            "a",
+            "OUTPUTS",
+            "1",
+            "dag_out",
+        ])
+        .expect("reply");
+    assert_eq!(dag, Reply::Array(vec![Reply::Status("OK".into())]));
     ok(&mut p, &["AI.MODELDEL", "pt"]);
     let want = offset();
     replica.wait_for("the delete", 30, |s| {
         s.info_field("replication", "slave_repl_offset") == want
     });
     assert_eq!(r.cmd(&["EXISTS", "pt"]).expect("reply").int(), 0);
+    assert_eq!(
+        r.cmd(&["AI.TENSORGET", "dag_out", "BLOB"]).expect("reply"),
+        p.cmd(&["AI.TENSORGET", "dag_out", "BLOB"]).expect("reply")
+    );
     assert_eq!(
         r.cmd(&["DEBUG", "DIGEST"]).expect("reply"),
         p.cmd(&["DEBUG", "DIGEST"]).expect("reply")

@@ -1231,3 +1231,71 @@ fn inline_runs_give_the_same_results() {
         "ERR INLINE_RUN_THRESHOLD: invalid value"
     );
 }
+
+#[test]
+fn statistics_follow_the_key_not_the_name() {
+    if !torch() {
+        return;
+    }
+    let s = Server::start();
+    let mut c = s.conn();
+    ok(&mut c, &["AI.TENSORSET", "a", "FLOAT", "1", "VALUES", "1"]);
+    assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());
+    ok(
+        &mut c,
+        &[
+            "AI.MODELEXECUTE",
+            "m",
+            "INPUTS",
+            "2",
+            "a",
+            "a",
+            "OUTPUTS",
+            "1",
+            "o",
+        ],
+    );
+    // The same name in db 1 is another model with its own statistics.
+    ok(&mut c, &["SELECT", "1"]);
+    assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());
+    assert_eq!(
+        c.cmd(&["AI.INFO", "m"]).expect("reply").array()[15].int(),
+        0
+    );
+    ok(&mut c, &["SELECT", "0"]);
+    assert_eq!(
+        c.cmd(&["AI.INFO", "m"]).expect("reply").array()[15].int(),
+        1
+    );
+    // RENAME carries them (Decision 4); COPY starts a fresh count.
+    ok(&mut c, &["RENAME", "m", "n"]);
+    assert_eq!(
+        err(&mut c, &["AI.INFO", "m"]),
+        "ERR cannot find run info for key"
+    );
+    let info = c.cmd(&["AI.INFO", "n"]).expect("reply");
+    assert_eq!(
+        (info.array()[1].bulk(), info.array()[15].int()),
+        (&b"n"[..], 1)
+    );
+    assert_eq!(c.cmd(&["COPY", "n", "n2"]).expect("reply").int(), 1);
+    assert_eq!(
+        c.cmd(&["AI.INFO", "n2"]).expect("reply").array()[15].int(),
+        0
+    );
+    ok(
+        &mut c,
+        &[
+            "AI.MODELEXECUTE",
+            "n2",
+            "INPUTS",
+            "2",
+            "a",
+            "a",
+            "OUTPUTS",
+            "1",
+            "o",
+        ],
+    );
+    assert_eq!(floats(&mut c, "o"), vec![2.0]);
+}
