@@ -1,8 +1,9 @@
 //! ONNX models through ONNX Runtime (`ort`).
 //!
-//! One session per stored model. `ort` needs `&mut Session` to run, so runs
-//! of the same model take turns on a mutex; different models run in
-//! parallel. MODEL_EXECUTION_TIMEOUT is enforced by a watchdog thread that
+//! One session per stored model. `ort` needs `&mut Session` to run (its
+//! maintainers found ORT's `Run` unsafe to call concurrently on one
+//! session), so runs of the same model take turns on a mutex; different
+//! models run in parallel. MODEL_EXECUTION_TIMEOUT is enforced by a watchdog thread that
 //! sets the run's terminate flag, which ORT checks between kernels.
 
 use std::sync::{Arc, Mutex, PoisonError};
