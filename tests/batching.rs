@@ -5,12 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{floats, has_feature, store_model, Conn, Reply, Server};
-
-fn ok(c: &mut Conn, a: &[&str]) {
-    let r = c.cmd(a).expect("reply");
-    assert!(r.is_ok(), "{a:?}: {r:?}");
-}
+use common::{floats, has_feature, ok, store_model, Reply, Server};
 
 fn exec(key: &str, input: &str, output: &str) -> Vec<String> {
     [

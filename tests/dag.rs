@@ -2,18 +2,7 @@
 
 mod common;
 
-use common::{floats, has_feature, store_model, Conn, Reply, Server};
-
-fn ok(c: &mut Conn, a: &[&str]) {
-    let r = c.cmd(a).expect("reply");
-    assert!(r.is_ok(), "{a:?}: {r:?}");
-}
-
-fn err(c: &mut Conn, a: &[&str]) -> String {
-    let r = c.cmd(a).expect("reply");
-    assert!(r.is_error(), "{a:?} should fail: {r:?}");
-    r.err().to_string()
-}
+use common::{err, floats, has_feature, ok, store_model, Reply, Server};
 
 fn status(s: &str) -> Reply {
     Reply::Status(s.into())

@@ -5,15 +5,10 @@
 mod common;
 
 use common::rdb::{self, Field};
-use common::{fixture, floats, has_feature, store_model, Conn, Reply, Server};
+use common::{fixture, floats, has_feature, ok, store_model, Conn, Reply, Server};
 
 /// `AI__MODEL`'s module type id with encver 4: `00 8f ff 30 e0 c4 2c 04`.
 const MODEL_ID_V4: u64 = 0x008f_ff30_e0c4_2c04;
-
-fn ok(c: &mut Conn, a: &[&str]) {
-    let r = c.cmd(a).expect("reply");
-    assert!(r.is_ok(), "{a:?}: {r:?}");
-}
 
 fn both() -> bool {
     has_feature("torch") && has_feature("onnx")

@@ -4,18 +4,7 @@
 
 mod common;
 
-use common::{args, fixture, floats, has_feature, store_model, Conn, Reply, Server};
-
-fn err(c: &mut Conn, a: &[&str]) -> String {
-    let r = c.cmd(a).expect("reply");
-    assert!(r.is_error(), "{a:?} should fail: {r:?}");
-    r.err().to_string()
-}
-
-fn ok(c: &mut Conn, a: &[&str]) {
-    let r = c.cmd(a).expect("reply");
-    assert!(r.is_ok(), "{a:?}: {r:?}");
-}
+use common::{args, err, fixture, floats, has_feature, ok, store_model, Conn, Reply, Server};
 
 fn torch() -> bool {
     has_feature("torch")

@@ -274,3 +274,16 @@ pub fn floats(c: &mut Conn, key: &str) -> Vec<f32> {
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect()
 }
+
+/// Runs a command that must reply `+OK`.
+pub fn ok(c: &mut Conn, a: &[&str]) {
+    let r = c.cmd(a).expect("reply");
+    assert!(r.is_ok(), "{a:?}: {r:?}");
+}
+
+/// Runs a command that must fail; returns the error text.
+pub fn err(c: &mut Conn, a: &[&str]) -> String {
+    let r = c.cmd(a).expect("reply");
+    assert!(r.is_error(), "{a:?} should fail: {r:?}");
+    r.err().to_string()
+}
