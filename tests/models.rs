@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{args, err, fixture, floats, has_feature, ok, store_model, Conn, Reply, Server};
+use common::{args, err, fixture, floats, has_feature, ok, store_model, Reply, Server};
 
 fn torch() -> bool {
     has_feature("torch")
