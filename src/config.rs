@@ -71,6 +71,12 @@ pub fn get() -> Config {
         .clone()
 }
 
+/// Reads one value of the current configuration without copying the rest
+/// (for hot paths: `get` clones the strings too).
+pub fn read<T>(f: impl FnOnce(&Config) -> T) -> T {
+    f(&CONFIG.read().unwrap_or_else(PoisonError::into_inner))
+}
+
 /// Changes the current configuration.
 pub fn update(f: impl FnOnce(&mut Config)) {
     f(&mut CONFIG.write().unwrap_or_else(PoisonError::into_inner));

@@ -7,6 +7,7 @@ use redis_module::raw;
 
 use crate::backends;
 use crate::config;
+use crate::engine;
 
 /// The INFO callback, registered from `OnLoad`.
 pub extern "C" fn info_callback(ctx: *mut raw::RedisModuleInfoCtx, _for_crash_report: c_int) {
@@ -54,9 +55,13 @@ fn write(ctx: *mut raw::RedisModuleInfoCtx) {
         field(ctx, "onnxruntime_version", &v);
         int(ctx, "onnxruntime_memory", 0);
         int(ctx, "onnxruntime_memory_access_num", 0);
-        // THREADS_PER_QUEUE × device queues; no queue exists before the
-        // first model is stored.
-        int(ctx, "onnxruntime_maximum_run_sessions_number", 0);
+        // One run slot per worker thread: THREADS_PER_QUEUE × device queues.
+        let workers: usize = engine::queue_threads().iter().map(|(_, t)| t.len()).sum();
+        int(
+            ctx,
+            "onnxruntime_maximum_run_sessions_number",
+            workers as i64,
+        );
     }
 
     section(ctx, "cpu");
@@ -82,6 +87,16 @@ fn write(ctx: *mut raw::RedisModuleInfoCtx) {
         "main_thread_used_cpu_user",
         &cpu(libc::RUSAGE_THREAD, true),
     );
+    for (queue, threads) in engine::queue_threads() {
+        for (i, &t) in threads.iter().enumerate() {
+            let total = crate::ffi::thread_cpu(t).unwrap_or_default();
+            field(
+                ctx,
+                &format!("queue_{queue}_bthread_n{}_used_cpu_total", i + 1),
+                &format!("{}.{:06}", total.as_secs(), total.subsec_micros()),
+            );
+        }
+    }
 }
 
 /// CPU seconds as `<s>.<µs>`, like Redis's own `used_cpu_*` fields.

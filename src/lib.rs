@@ -145,8 +145,7 @@ fn init(ctx: &Context, args: &[RedisString]) -> Status {
     }
     ffi::register_info(ctx, info::info_callback);
     ffi::block::init(ctx);
-    let threads = config::get().threads_per_queue.max(1) as usize;
-    if let Err(e) = engine::ensure_queue("CPU", threads) {
+    if let Err(e) = engine::ensure_queue("CPU") {
         ctx.log_warning(&e.reply_text());
         return Status::Err;
     }

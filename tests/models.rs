@@ -1288,3 +1288,29 @@ fn statistics_follow_the_key_not_the_name() {
     );
     assert_eq!(floats(&mut c, "o"), vec![2.0]);
 }
+
+#[test]
+fn info_reports_queue_threads() {
+    let s = Server::with(&["THREADS_PER_QUEUE", "2"], &[]);
+    let cpu = |s: &Server, f: &str| s.info_field("ai_cpu", f);
+    assert!(cpu(&s, "ai_queue_CPU_bthread_n1_used_cpu_total").is_some());
+    assert!(cpu(&s, "ai_queue_CPU_bthread_n2_used_cpu_total").is_some());
+    assert!(cpu(&s, "ai_queue_CPU_bthread_n3_used_cpu_total").is_none());
+    if torch() {
+        let mut c = s.conn();
+        let mut a = args(&["AI.MODELSTORE", "m", "TORCH", "cpu:1", "BLOB"]);
+        a.push(fixture("pt-minimal.pt"));
+        assert!(c.cmd(&a).expect("reply").is_ok());
+        assert!(cpu(&s, "ai_queue_CPU:1_bthread_n2_used_cpu_total").is_some());
+    }
+    if onnx() {
+        assert_eq!(
+            s.info_field(
+                "ai_backends_info",
+                "ai_onnxruntime_maximum_run_sessions_number"
+            )
+            .as_deref(),
+            Some(if torch() { "4" } else { "2" })
+        );
+    }
+}

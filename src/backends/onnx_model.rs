@@ -199,7 +199,7 @@ impl Runtime for OnnxModel {
             .map(|t| input_value(t).map(SessionInputValue::from))
             .collect::<Result<_, _>>()?;
         let options = Arc::new(RunOptions::new().map_err(raw)?);
-        let limit = crate::config::get().model_execution_timeout;
+        let limit = crate::config::read(|c| c.model_execution_timeout);
         let mut session = self.session.lock().unwrap_or_else(PoisonError::into_inner);
         let expected = session.inputs().len();
         if expected != values.len() {

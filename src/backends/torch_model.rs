@@ -90,16 +90,17 @@ fn schema(blob: &[u8]) -> Result<(Vec<String>, Option<usize>), String> {
 fn apply_threads() {
     static INTER: Once = Once::new();
     thread_local!(static INTRA: Cell<bool> = const { Cell::new(false) });
-    let cfg = crate::config::get();
     INTER.call_once(|| {
-        if cfg.inter_op_parallelism > 0 {
-            tch::set_num_interop_threads(cfg.inter_op_parallelism as i32);
+        let inter = crate::config::read(|c| c.inter_op_parallelism);
+        if inter > 0 {
+            tch::set_num_interop_threads(inter as i32);
         }
     });
     INTRA.with(|done| {
         if !done.get() {
-            if cfg.intra_op_parallelism > 0 {
-                tch::set_num_threads(cfg.intra_op_parallelism as i32);
+            let intra = crate::config::read(|c| c.intra_op_parallelism);
+            if intra > 0 {
+                tch::set_num_threads(intra as i32);
             }
             done.set(true);
         }

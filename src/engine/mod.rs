@@ -114,17 +114,20 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Queue name → the queue and its worker count.
-type Registry = Mutex<HashMap<String, (Arc<Queue>, usize)>>;
+/// Queue name → the queue and its workers' pthread ids (for their CPU time
+/// in INFO; workers never exit, so the ids stay valid).
+type Registry = Mutex<HashMap<String, (Arc<Queue>, Vec<libc::pthread_t>)>>;
 
 fn queues() -> &'static Registry {
     static QUEUES: OnceLock<Registry> = OnceLock::new();
     QUEUES.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-/// Creates the queue for `device` (upper-cased) and its workers, if it does
-/// not exist yet. Returns an error if no worker thread could be started.
-pub fn ensure_queue(device: &str, threads: usize) -> Result<(), Error> {
+/// Creates the queue for `device` (upper-cased) and its THREADS_PER_QUEUE
+/// workers, if it does not exist yet. Returns an error if no worker thread
+/// could be started.
+pub fn ensure_queue(device: &str) -> Result<(), Error> {
+    let threads = crate::config::read(|c| c.threads_per_queue.max(1) as usize);
     let name = device.to_ascii_uppercase();
     let mut all = lock(queues());
     if all.contains_key(&name) {
@@ -135,17 +138,18 @@ pub fn ensure_queue(device: &str, threads: usize) -> Result<(), Error> {
         wake: Condvar::new(),
         busy: AtomicUsize::new(0),
     });
-    let mut started = 0;
+    let mut started = Vec::new();
     for i in 0..threads.max(1) {
         let worker = Arc::clone(&q);
         let spawned = std::thread::Builder::new()
             .name(format!("ai-{}-{i}", name.to_ascii_lowercase()))
             .spawn(move || work(&worker));
-        if spawned.is_ok() {
-            started += 1;
+        if let Ok(handle) = spawned {
+            // Detached: the worker runs for the life of the process.
+            started.push(std::os::unix::thread::JoinHandleExt::into_pthread_t(handle));
         }
     }
-    if started == 0 {
+    if started.is_empty() {
         return Err(Error::err(format!(
             "cannot start a worker thread for {name}"
         )));
@@ -154,11 +158,11 @@ pub fn ensure_queue(device: &str, threads: usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// The queues and their worker counts, for INFO.
-pub fn queue_threads() -> Vec<(String, usize)> {
+/// Every queue (sorted by name) and its workers' pthread ids, for INFO.
+pub fn queue_threads() -> Vec<(String, Vec<libc::pthread_t>)> {
     let mut v: Vec<_> = lock(queues())
         .iter()
-        .map(|(k, (_, n))| (k.clone(), *n))
+        .map(|(k, (_, t))| (k.clone(), t.clone()))
         .collect();
     v.sort();
     v
@@ -337,7 +341,7 @@ pub fn input_bytes<T: AsRef<Tensor>>(inputs: &[T]) -> u64 {
 
 /// INLINE_RUN_THRESHOLD, in microseconds (0: off).
 pub fn inline_threshold() -> u64 {
-    crate::config::get().inline_run_threshold.max(0) as u64
+    crate::config::read(|c| c.inline_run_threshold.max(0) as u64)
 }
 
 /// Runs a model now, on the calling thread (a DAG's model op on a worker,

@@ -77,3 +77,25 @@ pub fn rusage(who: c_int) -> Option<(std::time::Duration, std::time::Duration)> 
     };
     Some((d(usage.ru_utime), d(usage.ru_stime)))
 }
+
+/// CPU time used so far by another thread of this process (a queue worker).
+/// `thread` must be a live thread: workers never exit.
+pub fn thread_cpu(thread: libc::pthread_t) -> Option<std::time::Duration> {
+    let mut clock: libc::clockid_t = 0;
+    // SAFETY: `thread` is a running worker (they are never joined or ended),
+    // and both calls only write the out-parameters they are given.
+    let ts = unsafe {
+        if libc::pthread_getcpuclockid(thread, &mut clock) != 0 {
+            return None;
+        }
+        let mut ts: libc::timespec = std::mem::zeroed();
+        if libc::clock_gettime(clock, &mut ts) != 0 {
+            return None;
+        }
+        ts
+    };
+    Some(std::time::Duration::new(
+        ts.tv_sec.max(0) as u64,
+        ts.tv_nsec.clamp(0, 999_999_999) as u32,
+    ))
+}

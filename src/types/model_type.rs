@@ -100,8 +100,7 @@ unsafe extern "C" fn rdb_load(rdb: *mut raw::RedisModuleIO, encver: c_int) -> *m
                 return std::ptr::null_mut();
             }
         };
-        let threads = crate::config::get().threads_per_queue.max(1) as usize;
-        if let Err(e) = crate::engine::ensure_queue(&model.queue_name(), threads) {
+        if let Err(e) = crate::engine::ensure_queue(&model.queue_name()) {
             io.log_error(&e.reply_text());
         }
         into_raw::<ModelValue>(Arc::new(model))
