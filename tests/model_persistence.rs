@@ -420,3 +420,58 @@ fn replica_gets_outputs_without_running_models() {
         p.cmd(&["DEBUG", "DIGEST"]).expect("reply")
     );
 }
+
+/// Outputs reach the AOF as AI.TENSORSET (the execute command itself does
+/// not), so they survive a restart, for queued, inline and DAG runs alike.
+#[test]
+fn aof_keeps_outputs_not_executions() {
+    if !both() {
+        return;
+    }
+    let mut s = Server::with(
+        &[],
+        &["--appendonly", "yes", "--aof-use-rdb-preamble", "no"],
+    );
+    let mut c = s.conn();
+    load_models(&mut c);
+    ok(&mut c, &["AI.CONFIG", "INLINE_RUN_THRESHOLD", "10000000"]);
+    for _ in 0..10 {
+        runs(&mut c);
+    }
+    let dag = c
+        .cmd(&[
+            "AI.DAGEXECUTE",
+            "LOAD",
+            "1",
+            "x",
+            "PERSIST",
+            "1",
+            "dag_out",
+            "|>",
+            "AI.MODELEXECUTE",
+            "ox",
+            "INPUTS",
+            "1",
+            "x",
+            "OUTPUTS",
+            "1",
+            "dag_out",
+        ])
+        .expect("reply");
+    assert_eq!(dag, Reply::Array(vec![Reply::Status("OK".into())]));
+    let aof: Vec<u8> = std::fs::read_dir(s.dir.join("appendonlydir"))
+        .expect("aof dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".incr.aof"))
+        .flat_map(|e| std::fs::read(e.path()).expect("read aof"))
+        .collect();
+    let count = |w: &[u8]| aof.windows(w.len()).filter(|x| *x == w).count();
+    assert_eq!(count(b"AI.MODELEXECUTE"), 0);
+    assert_eq!(count(b"AI.DAGEXECUTE"), 0);
+    assert!(count(b"AI.TENSORSET") >= 2 + 20 + 1);
+    s.restart("NOSAVE");
+    let mut c = s.conn();
+    assert_eq!(floats(&mut c, "pt_out"), vec![2.0, 4.0]);
+    assert_eq!(floats(&mut c, "ox_out"), vec![10.5]);
+    assert_eq!(floats(&mut c, "dag_out"), vec![10.5]);
+}
