@@ -468,7 +468,8 @@ fn aof_keeps_outputs_not_executions() {
     let count = |w: &[u8]| aof.windows(w.len()).filter(|x| *x == w).count();
     assert_eq!(count(b"AI.MODELEXECUTE"), 0);
     assert_eq!(count(b"AI.DAGEXECUTE"), 0);
-    assert!(count(b"AI.TENSORSET") >= 2 + 20 + 1);
+    // 2 input tensors, 20 outputs, 1 PERSIST.
+    assert!(count(b"AI.TENSORSET") >= 23);
     s.restart("NOSAVE");
     let mut c = s.conn();
     assert_eq!(floats(&mut c, "pt_out"), vec![2.0, 4.0]);
