@@ -2,7 +2,8 @@
 //!
 //! This file only registers the module, its data types and its commands.
 //! See `docs/design.md` for the layout:
-//! - domain modules, Redis-free: [`tensor`], [`persistence`], [`backends`], [`config`];
+//! - domain modules, Redis-free: [`tensor`], [`model`], [`engine`], [`dag`],
+//!   [`vector`], [`persistence`], [`backends`], [`config`];
 //! - Redis adapters: [`commands`] (thin handlers), [`info`], [`reply`];
 //! - the unsafe boundary: [`types`] (type callbacks) and [`ffi`].
 
@@ -25,6 +26,7 @@ pub mod persistence;
 pub mod reply;
 pub mod tensor;
 pub mod types;
+pub mod vector;
 
 use redis_module::{redis_module, Context, RedisString, Status};
 
