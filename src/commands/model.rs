@@ -25,7 +25,7 @@ pub fn modelset(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
 
 fn store(ctx: &Context, key: &RedisString, req: StoreRequest) -> Result<RedisValue> {
     // Compile first, as RedisAI did: a bad model never touches the key.
-    let model = Model::compile(req.meta, req.blob).map_err(|e| e.error)?;
+    let model = Model::compile(req.meta, req.blob).map_err(|r| r.error.error)?;
     crate::engine::ensure_queue(&model.queue_name())?;
     let k = ctx.open_key_writable(key);
     model_type::store(&k, model)?;

@@ -41,6 +41,13 @@ pub struct ModelMeta {
     pub outputs: Vec<String>,
 }
 
+/// A model the backend could not compile, with its bytes.
+pub struct Refused {
+    pub error: LoadError,
+    pub meta: ModelMeta,
+    pub blob: Vec<u8>,
+}
+
 /// A stored model.
 pub struct Model {
     pub meta: ModelMeta,
@@ -63,9 +70,16 @@ impl std::fmt::Debug for Model {
 impl Model {
     /// Compiles `blob` through the backend. Input and output names come from
     /// the backend (TF would take the declared ones).
-    pub fn compile(mut meta: ModelMeta, blob: Vec<u8>) -> std::result::Result<Model, LoadError> {
-        let device = parse_device(&meta.device).map_err(|e| LoadError::corrupt(e.reply_text()))?;
-        let loaded = backends::load(meta.backend, device, &blob)?;
+    /// On failure the bytes come back with the error, so an RDB load can
+    /// keep them (Decision 11) without having copied them first.
+    pub fn compile(mut meta: ModelMeta, blob: Vec<u8>) -> std::result::Result<Model, Box<Refused>> {
+        let loaded = parse_device(&meta.device)
+            .map_err(|e| LoadError::corrupt(e.reply_text()))
+            .and_then(|device| backends::load(meta.backend, device, &blob));
+        let loaded = match loaded {
+            Ok(l) => l,
+            Err(error) => return Err(Box::new(Refused { error, meta, blob })),
+        };
         meta.inputs = loaded.inputs;
         meta.outputs = loaded.outputs;
         Ok(Model {

@@ -12,7 +12,7 @@ use super::io::{string_bytes, Digest, Io};
 use super::{guarded, into_raw};
 use crate::error::{Error, Result};
 use crate::ffi::emit::emit_aof;
-use crate::model::Model;
+use crate::model::{Model, Refused};
 use crate::persistence::commands::modelstore_args;
 use crate::persistence::model_codec::{self, backend_code, ENCVER};
 
@@ -80,22 +80,23 @@ unsafe extern "C" fn rdb_load(rdb: *mut raw::RedisModuleIO, encver: c_int) -> *m
                 return std::ptr::null_mut();
             }
         };
-        let model = match Model::compile(meta.clone(), blob.clone()) {
+        let model = match Model::compile(meta, blob) {
             Ok(m) => m,
-            Err(e) if e.environmental => {
-                let why = e.error.reply_text();
+            Err(r) if r.error.environmental => {
+                let Refused { error, meta, blob } = *r;
                 io.log_error(&format!(
-                    "AI__MODEL: loaded a {} model for {} that cannot run on this host: {why}",
+                    "AI__MODEL: loaded a {} model for {} that cannot run on this host: {}",
                     meta.backend.name(),
-                    String::from_utf8_lossy(&meta.device)
+                    String::from_utf8_lossy(&meta.device),
+                    error.error.reply_text()
                 ));
-                Model::unavailable(meta, blob, e.error)
+                Model::unavailable(meta, blob, error.error)
             }
-            Err(e) => {
+            Err(r) => {
                 io.log_error(&format!(
                     "AI__MODEL: the {} backend refused the model: {}",
-                    meta.backend.name(),
-                    e.error.reply_text()
+                    r.meta.backend.name(),
+                    r.error.error.reply_text()
                 ));
                 return std::ptr::null_mut();
             }
