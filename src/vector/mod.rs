@@ -1,9 +1,12 @@
-//! Vector indexes (issue 4, in progress): so far the FILTER expression
-//! language of Redis Vector Sets and a checked wrapper over a usearch HNSW
-//! index. Not wired to Redis yet. Redis-free.
+//! Vector sets (the AI_VECSET type): a usearch HNSW index per key, element
+//! names, JSON attributes and the Vector Sets FILTER language; the AI.V*
+//! argument parsers. Redis-free.
 
 pub mod filter;
 pub mod index;
+pub mod parse;
+pub mod set;
 
 pub use filter::Filter;
 pub use index::{Metric, Quant, Spec, VecIndex};
+pub use set::{Hit, NewVector, SearchOpts, SetData, VecSet};

@@ -1,0 +1,504 @@
+//! What one AI_VECSET key holds: a usearch index, the map between element
+//! names and index ids, and each element's JSON attributes. Redis-free.
+//!
+//! Locking: a [`VecSet`] is shared (`Arc`) between the keyspace and the
+//! searches running on the pool, behind a reader/writer lock. Writes run on
+//! the main thread and take it in write mode, which waits for the searches
+//! in flight on this key; searches take it in read mode, so any number run
+//! at once. Deleting or overwriting the key only drops the keyspace's `Arc`:
+//! a search that still holds one finishes on the old set.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use super::filter::Filter;
+use super::index::{norm, Metric, Quant, Spec, VecIndex};
+
+/// Removed slots usearch keeps for reuse; past this many (and past a
+/// quarter of the set) the graph is compacted.
+const COMPACT_AFTER: usize = 1024;
+
+static NEXT_UID: AtomicU64 = AtomicU64::new(1);
+
+/// One element.
+#[derive(Debug, Clone)]
+pub struct Elem {
+    pub name: Box<[u8]>,
+    /// The JSON attributes, as given.
+    pub attrs: Option<Box<str>>,
+    /// The vector's L2 norm when it was added (I8 stores the unit vector).
+    pub norm: f32,
+    /// Where the element sits in `members`.
+    pos: usize,
+}
+
+impl Elem {
+    pub fn new(name: Box<[u8]>, attrs: Option<Box<str>>, norm: f32) -> Elem {
+        Elem {
+            name,
+            attrs,
+            norm,
+            pos: 0,
+        }
+    }
+}
+
+/// A vector set, shared between the keyspace and searches.
+#[derive(Debug)]
+pub struct VecSet {
+    uid: u64,
+    data: RwLock<SetData>,
+}
+
+/// The set's contents, reached through [`VecSet::read`] / [`VecSet::write`].
+#[derive(Debug)]
+pub struct SetData {
+    index: VecIndex,
+    names: HashMap<Box<[u8]>, u64>,
+    elems: HashMap<u64, Elem>,
+    /// Every id, densely, for random picks.
+    members: Vec<u64>,
+    next_id: u64,
+    attr_count: usize,
+    /// usearch slots freed by removals and not reused since.
+    free_slots: usize,
+}
+
+/// A new vector for an element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewVector {
+    Floats(Vec<f32>),
+    /// The stored form, as `AI.VEMB RAW` gives it: bytes and norm.
+    Raw(Vec<u8>, f32),
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub name: Vec<u8>,
+    pub score: f64,
+    pub attrs: Option<String>,
+}
+
+/// What a search asks for.
+#[derive(Debug, Clone)]
+pub struct SearchOpts {
+    pub count: usize,
+    pub ef: usize,
+    pub epsilon: Option<f64>,
+    pub filter: Option<Filter>,
+    /// Most elements the filter looks at (0: no limit).
+    pub filter_ef: usize,
+    pub truth: bool,
+    pub with_attrs: bool,
+}
+
+/// What AI.VINFO reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Info {
+    pub spec: Spec,
+    pub size: usize,
+    pub attributes: usize,
+    pub uid: u64,
+    pub max_id: u64,
+    pub capacity: usize,
+    pub free_slots: usize,
+    pub memory: usize,
+}
+
+impl VecSet {
+    pub fn new(spec: Spec) -> Result<VecSet, String> {
+        Ok(VecSet::from_data(SetData::new(VecIndex::new(spec)?)))
+    }
+
+    fn from_data(data: SetData) -> VecSet {
+        VecSet {
+            uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
+            data: RwLock::new(data),
+        }
+    }
+
+    pub fn uid(&self) -> u64 {
+        self.uid
+    }
+
+    pub fn read(&self) -> RwLockReadGuard<'_, SetData> {
+        self.data.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits for the searches running on this set, then locks it.
+    pub fn write(&self) -> RwLockWriteGuard<'_, SetData> {
+        self.data.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A set rebuilt from persisted parts: the elements by id, the next id
+    /// and the graph, loaded as it was saved.
+    pub fn restore(index: VecIndex, elems: Vec<(u64, Elem)>, next_id: u64) -> Result<Self, String> {
+        let mut data = SetData::new(index);
+        data.next_id = next_id;
+        for (id, mut e) in elems {
+            if id >= next_id || !data.index.contains(id) {
+                return Err(format!("element id {id} is not in the graph"));
+            }
+            if data.names.insert(e.name.clone(), id).is_some() {
+                return Err("duplicate element name".to_string());
+            }
+            e.pos = data.members.len();
+            data.members.push(id);
+            data.attr_count += usize::from(e.attrs.is_some());
+            if data.elems.insert(id, e).is_some() {
+                return Err("duplicate element id".to_string());
+            }
+        }
+        if data.members.len() != data.index.len() {
+            return Err("element count differs from the graph".to_string());
+        }
+        Ok(VecSet::from_data(data))
+    }
+
+    /// A deep copy (COPY): same elements, same graph bytes.
+    pub fn duplicate(&self) -> Result<VecSet, String> {
+        let d = self.read();
+        let index = VecIndex::load(d.index.spec(), d.index.len(), &d.index.save()?)?;
+        let elems = d.elems.iter().map(|(&id, e)| (id, e.clone())).collect();
+        VecSet::restore(index, elems, d.next_id)
+    }
+}
+
+/// Checks that attributes are JSON (an empty string clears them).
+pub fn check_attrs(json: &[u8]) -> Result<Option<Box<str>>, String> {
+    if json.is_empty() {
+        return Ok(None);
+    }
+    let text = std::str::from_utf8(json).map_err(|_| "invalid JSON attributes".to_string())?;
+    serde_json::from_str::<serde_json::Value>(text)
+        .map_err(|_| "invalid JSON attributes".to_string())?;
+    Ok(Some(text.into()))
+}
+
+impl SetData {
+    fn new(index: VecIndex) -> SetData {
+        SetData {
+            index,
+            names: HashMap::new(),
+            elems: HashMap::new(),
+            members: Vec::new(),
+            next_id: 0,
+            attr_count: 0,
+            free_slots: 0,
+        }
+    }
+
+    pub fn spec(&self) -> Spec {
+        self.index.spec()
+    }
+
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    pub fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
+    pub fn index(&self) -> &VecIndex {
+        &self.index
+    }
+
+    fn id(&self, name: &[u8]) -> Option<u64> {
+        self.names.get(name).copied()
+    }
+
+    pub fn contains(&self, name: &[u8]) -> bool {
+        self.names.contains_key(name)
+    }
+
+    /// Adds `name`, or replaces its vector (and its attributes when `attrs`
+    /// is `Some`; `Some(None)` clears them). True when it was new.
+    pub fn add(
+        &mut self,
+        name: &[u8],
+        v: &NewVector,
+        attrs: Option<Option<Box<str>>>,
+        ef: usize,
+    ) -> Result<bool, String> {
+        let existing = self.id(name);
+        let id = existing.unwrap_or(self.next_id);
+        let added = match v {
+            NewVector::Floats(f) => self.index.add(id, f, ef),
+            NewVector::Raw(raw, n) => self.index.add_raw(id, raw, ef).map(|()| *n),
+        };
+        let norm = match added {
+            Ok(n) => n,
+            Err(e) => {
+                // An update may have lost its old vector: drop the element
+                // rather than keep a name with no vector.
+                if existing.is_some() && !self.index.contains(id) {
+                    self.forget(name);
+                }
+                return Err(e);
+            }
+        };
+        if let Some(e) = existing.and_then(|id| self.elems.get_mut(&id)) {
+            e.norm = norm;
+            if let Some(a) = attrs {
+                self.attr_count = self.attr_count + usize::from(a.is_some())
+                    - usize::from(e.attrs.is_some());
+                e.attrs = a;
+            }
+            return Ok(false);
+        }
+        self.next_id += 1;
+        self.free_slots = self.free_slots.saturating_sub(1);
+        let attrs = attrs.flatten();
+        self.attr_count += usize::from(attrs.is_some());
+        let name: Box<[u8]> = name.into();
+        self.names.insert(name.clone(), id);
+        self.elems.insert(
+            id,
+            Elem {
+                name,
+                attrs,
+                norm,
+                pos: self.members.len(),
+            },
+        );
+        self.members.push(id);
+        Ok(true)
+    }
+
+    /// Removes `name`; whether it was there.
+    pub fn remove(&mut self, name: &[u8]) -> Result<bool, String> {
+        let Some(id) = self.id(name) else {
+            return Ok(false);
+        };
+        self.index.remove(id)?;
+        self.forget(name);
+        self.free_slots += 1;
+        if self.free_slots > COMPACT_AFTER && self.free_slots > self.len() / 4 {
+            self.index.compact()?;
+            self.free_slots = 0;
+        }
+        Ok(true)
+    }
+
+    /// Drops `name` from the maps (its vector is already gone).
+    fn forget(&mut self, name: &[u8]) {
+        let Some(id) = self.names.remove(name) else {
+            return;
+        };
+        if let Some(e) = self.elems.remove(&id) {
+            self.attr_count -= usize::from(e.attrs.is_some());
+            self.members.swap_remove(e.pos);
+            if let Some(&moved) = self.members.get(e.pos) {
+                if let Some(m) = self.elems.get_mut(&moved) {
+                    m.pos = e.pos;
+                }
+            }
+        }
+    }
+
+    /// The vector of `name`, as given (de-quantized; I8 re-scaled by its norm).
+    pub fn vector(&self, name: &[u8]) -> Option<Vec<f32>> {
+        let id = self.id(name)?;
+        let mut v = self.index.get(id)?;
+        if self.spec().quant == Quant::I8 {
+            let n = self.elems.get(&id).map_or(1.0, |e| e.norm);
+            v.iter_mut().for_each(|x| *x *= n);
+        }
+        Some(v)
+    }
+
+    /// The stored bytes of `name` and its norm (`AI.VEMB RAW`).
+    pub fn raw(&self, name: &[u8]) -> Option<(Vec<u8>, f32)> {
+        let id = self.id(name)?;
+        let raw = self.index.raw(id)?;
+        let n = match self.spec().quant {
+            Quant::I8 => self.elems.get(&id).map_or(0.0, |e| e.norm),
+            _ => norm(&self.index.get(id)?),
+        };
+        Some((raw, n))
+    }
+
+    pub fn attrs(&self, name: &[u8]) -> Option<&str> {
+        let id = self.id(name)?;
+        self.elems.get(&id)?.attrs.as_deref()
+    }
+
+    /// Sets or clears the attributes of `name`; false if it is not there.
+    pub fn set_attrs(&mut self, name: &[u8], attrs: Option<Box<str>>) -> bool {
+        let Some(e) = self.id(name).and_then(|id| self.elems.get_mut(&id)) else {
+            return false;
+        };
+        self.attr_count = self.attr_count + usize::from(attrs.is_some())
+            - usize::from(e.attrs.is_some());
+        e.attrs = attrs;
+        true
+    }
+
+    /// SRANDMEMBER semantics: `count > 0` distinct names (at most all of
+    /// them), `count < 0` that many with repeats. `seed` drives the picks.
+    pub fn random(&self, count: i64, seed: u64) -> Vec<&[u8]> {
+        let n = self.members.len();
+        if n == 0 || count == 0 {
+            return Vec::new();
+        }
+        let mut rng = Rng(seed | 1);
+        let name = |id: &u64| self.elems.get(id).map(|e| &*e.name);
+        if count < 0 {
+            let want = count.unsigned_abs().min(usize::MAX as u64) as usize;
+            return (0..want)
+                .filter_map(|_| name(&self.members[rng.below(n)]))
+                .collect();
+        }
+        let want = (count as u64).min(n as u64) as usize;
+        // A partial Fisher-Yates over a copy of the positions.
+        let mut picks: Vec<usize> = (0..n).collect();
+        for i in 0..want {
+            let j = i + rng.below(n - i);
+            picks.swap(i, j);
+        }
+        picks[..want]
+            .iter()
+            .filter_map(|&p| name(&self.members[p]))
+            .collect()
+    }
+
+    /// Every element, sorted by name (for AOF rewrite and DEBUG DIGEST,
+    /// which must not depend on hash order).
+    pub fn sorted(&self) -> Vec<(u64, &Elem)> {
+        let mut v: Vec<(u64, &Elem)> = self.elems.iter().map(|(&id, e)| (id, e)).collect();
+        v.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+        v
+    }
+
+    /// Every element by id (for RDB save).
+    pub fn elements(&self) -> impl Iterator<Item = (u64, &Elem)> {
+        self.elems.iter().map(|(&id, e)| (id, e))
+    }
+
+    pub fn info(&self, uid: u64) -> Info {
+        Info {
+            spec: self.spec(),
+            size: self.len(),
+            attributes: self.attr_count,
+            uid,
+            max_id: self.next_id,
+            capacity: self.index.capacity(),
+            free_slots: self.free_slots,
+            memory: self.memory_usage(),
+        }
+    }
+
+    pub fn memory_usage(&self) -> usize {
+        let per_elem = 2 * std::mem::size_of::<u64>()
+            + std::mem::size_of::<Elem>()
+            + std::mem::size_of::<Box<[u8]>>()
+            + 16;
+        let strings: usize = self
+            .elems
+            .values()
+            .map(|e| 2 * e.name.len() + e.attrs.as_ref().map_or(0, |a| a.len()))
+            .sum();
+        self.index.memory_usage() + self.elems.len() * per_elem + strings
+    }
+
+    /// The score a hit reports for a usearch distance: cosine similarity
+    /// `1 − d/2` (1 is identical), Euclidean distance for L2, `1 − dot`
+    /// for IP.
+    pub fn score(&self, distance: f32) -> f64 {
+        let d = f64::from(distance);
+        match self.spec().metric {
+            Metric::Cosine => 1.0 - d / 2.0,
+            Metric::L2 => d.max(0.0).sqrt(),
+            Metric::Ip => d,
+        }
+    }
+
+    fn within(&self, score: f64, epsilon: f64) -> bool {
+        match self.spec().metric {
+            Metric::Cosine => 1.0 - score <= epsilon,
+            Metric::L2 | Metric::Ip => score <= epsilon,
+        }
+    }
+
+    fn keeps(&self, filter: &Filter, id: u64) -> bool {
+        let attrs = self.elems.get(&id).and_then(|e| e.attrs.as_deref());
+        filter.matches_text(attrs.map(str::as_bytes))
+    }
+
+    /// The nearest elements to `q`.
+    pub fn search(&self, q: &[f32], o: &SearchOpts) -> Result<Vec<Hit>, String> {
+        self.index.check(q)?;
+        let found: Vec<(u64, f32)> = match (&o.filter, o.truth) {
+            (None, true) => self.index.exact(q, o.count)?,
+            (None, false) => self.index.search(q, o.count, o.ef, None)?,
+            (Some(f), true) => {
+                // Ground truth: every element in distance order, filtered.
+                let all = self.index.exact(q, self.len())?;
+                all.into_iter()
+                    .filter(|&(id, _)| self.keeps(f, id))
+                    .take(o.count)
+                    .collect()
+            }
+            (Some(f), false) => {
+                // The filter runs inside the graph search. Once FILTER-EF
+                // elements were looked at it lets everything through, so the
+                // search converges; those are dropped again below. This caps
+                // the effort, at the price of completeness.
+                let looked = Cell::new(0usize);
+                let keep = |id: u64| {
+                    looked.set(looked.get() + 1);
+                    (o.filter_ef != 0 && looked.get() > o.filter_ef) || self.keeps(f, id)
+                };
+                let wanted = o.count.max(o.ef);
+                let hits = self.index.search(q, wanted, o.ef, Some(&keep))?;
+                hits.into_iter()
+                    .filter(|&(id, _)| self.keeps(f, id))
+                    .take(o.count)
+                    .collect()
+            }
+        };
+        let mut hits = Vec::with_capacity(found.len());
+        for (id, d) in found {
+            let Some(e) = self.elems.get(&id) else {
+                continue;
+            };
+            let score = self.score(d);
+            if o.epsilon.is_some_and(|eps| !self.within(score, eps)) {
+                continue;
+            }
+            hits.push(Hit {
+                name: e.name.to_vec(),
+                score,
+                attrs: if o.with_attrs {
+                    e.attrs.as_deref().map(str::to_string)
+                } else {
+                    None
+                },
+            });
+        }
+        Ok(hits)
+    }
+}
+
+/// xorshift64, for random picks.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests;
