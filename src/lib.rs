@@ -34,6 +34,7 @@ use crate::backends::BackendKind;
 use crate::ffi::command::{Access, CommandDef, Keys};
 use crate::types::model_type::MODEL_TYPE;
 use crate::types::tensor_type::TENSOR_TYPE;
+use crate::types::vecset_type::VECSET_TYPE;
 
 /// `major*10000 + minor*100 + patch`, as RedisAI numbered its versions.
 pub const MODULE_VERSION: i32 = version_number(env!("CARGO_PKG_VERSION"));
@@ -110,6 +111,51 @@ fn command_table() -> Vec<CommandDef> {
             flags: "readonly", arity: -2,
             keys: Keys::One { index: 1, access: Access::Read },
             summary: "Returns or resets a model's run statistics", since: "0.1.0"),
+        command_def!("AI.VADD", commands::vector::vadd,
+            flags: "write deny-oom", arity: -5,
+            keys: Keys::Dynamic(vector::parse::vector_keys),
+            summary: "Adds or updates an element of a vector set", since: "0.2.0"),
+        command_def!("AI.VSIM", commands::vsim::vsim,
+            flags: "readonly", arity: -4,
+            keys: Keys::Dynamic(vector::parse::vector_keys),
+            summary: "Returns the elements most similar to a vector, an element or a tensor",
+            since: "0.2.0"),
+        command_def!("AI.VREM", commands::vector::vrem,
+            flags: "write", arity: 3,
+            keys: Keys::One { index: 1, access: Access::Remove },
+            summary: "Removes an element from a vector set", since: "0.2.0"),
+        command_def!("AI.VCARD", commands::vector::vcard,
+            flags: "readonly fast", arity: 2,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns the number of elements in a vector set", since: "0.2.0"),
+        command_def!("AI.VDIM", commands::vector::vdim,
+            flags: "readonly fast", arity: 2,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns the dimension of a vector set", since: "0.2.0"),
+        command_def!("AI.VEMB", commands::vector::vemb,
+            flags: "readonly fast", arity: -3,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns an element's vector", since: "0.2.0"),
+        command_def!("AI.VINFO", commands::vector::vinfo,
+            flags: "readonly fast", arity: 2,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns a vector set's parameters and counts", since: "0.2.0"),
+        command_def!("AI.VSETATTR", commands::vector::vsetattr,
+            flags: "write fast", arity: 4,
+            keys: Keys::One { index: 1, access: Access::Modify },
+            summary: "Sets or removes an element's JSON attributes", since: "0.2.0"),
+        command_def!("AI.VGETATTR", commands::vector::vgetattr,
+            flags: "readonly fast", arity: 3,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns an element's JSON attributes", since: "0.2.0"),
+        command_def!("AI.VISMEMBER", commands::vector::vismember,
+            flags: "readonly fast", arity: 3,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Tells whether an element is in a vector set", since: "0.2.0"),
+        command_def!("AI.VRANDMEMBER", commands::vector::vrandmember,
+            flags: "readonly", arity: -2,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns random elements of a vector set", since: "0.2.0"),
         command_def!("AI.CONFIG", commands::config::ai_config,
             flags: "write", arity: -2, keys: Keys::None,
             summary: "Reads or changes module settings", since: "0.1.0"),
@@ -152,6 +198,12 @@ fn init(ctx: &Context, args: &[RedisString]) -> Status {
         return Status::Err;
     }
 
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(32));
+    match engine::pool::start_search_pool(threads) {
+        Ok(n) => vector::index::set_thread_slots(n + 1),
+        Err(e) => ctx.log_warning(&format!("{e}; AI.VSIM will run on the main thread")),
+    }
+
     if BackendKind::Onnx.compiled_in() {
         let explicit = config::get().onnx_library;
         match backends::ensure_loaded(BackendKind::Onnx, explicit.as_deref()) {
@@ -185,6 +237,6 @@ redis_module! {
     name: "ai",
     version: MODULE_VERSION,
     allocator: (allocator!(), allocator!()),
-    data_types: [TENSOR_TYPE, MODEL_TYPE],
+    data_types: [TENSOR_TYPE, MODEL_TYPE, VECSET_TYPE],
     init: init,
 }

@@ -40,4 +40,34 @@ impl<'a> Reply<'a> {
     pub fn double(&self, v: f64) {
         raw::reply_with_double(self.0.ctx, v);
     }
+
+    /// A map of `len` pairs (a flat array of `2 * len` in RESP2).
+    pub fn map(&self, len: usize) {
+        raw::reply_with_map(self.0.ctx, len as _);
+    }
+
+    /// A boolean (`:1`/`:0` in RESP2).
+    pub fn boolean(&self, b: bool) {
+        raw::reply_with_bool(self.0.ctx, i32::from(b));
+    }
+
+    /// A null (`$-1` in RESP2).
+    pub fn null(&self) {
+        raw::reply_with_null(self.0.ctx);
+    }
+
+    /// A null array (`*-1` in RESP2).
+    pub fn null_array(&self) {
+        if let Some(f) = crate::api!(RedisModule_ReplyWithNullArray) {
+            // SAFETY: the context is live for the reply being written.
+            unsafe { f(self.0.ctx) };
+        }
+    }
+
+    /// Whether the client speaks RESP3.
+    pub fn resp3(&self) -> bool {
+        self.0
+            .get_flags()
+            .contains(redis_module::ContextFlags::FLAGS_RESP3)
+    }
 }

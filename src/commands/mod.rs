@@ -8,6 +8,8 @@ pub mod execute;
 pub mod fault;
 pub mod model;
 pub mod tensor;
+pub mod vector;
+pub mod vsim;
 
 use redis_module::{Context, ContextFlags, RedisString};
 

@@ -39,6 +39,10 @@ pub enum Keys {
 pub enum Access {
     Read,
     Overwrite,
+    /// Changes the value in place.
+    Modify,
+    /// Removes from the value (and may delete the key).
+    Remove,
 }
 
 /// Everything Redis is told about one command.
@@ -295,6 +299,8 @@ fn set_info(def: &CommandDef, command: *mut raw::RedisModuleCommand) -> Result<(
             let flags = match access {
                 Access::Read => KeySpecFlags::READ_ONLY | KeySpecFlags::ACCESS,
                 Access::Overwrite => KeySpecFlags::OVERWRITE | KeySpecFlags::UPDATE,
+                Access::Modify => KeySpecFlags::READ_WRITE | KeySpecFlags::UPDATE,
+                Access::Remove => KeySpecFlags::READ_WRITE | KeySpecFlags::DELETE,
             };
             vec![KeySpec::new(
                 None,

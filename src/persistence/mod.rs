@@ -9,6 +9,7 @@
 pub mod commands;
 pub mod model_codec;
 pub mod tensor_codec;
+pub mod vecset_codec;
 
 /// Why a payload could not be decoded. The types layer logs it with
 /// `RedisModule_LogIOError`, and Redis rejects the payload.

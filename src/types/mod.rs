@@ -7,6 +7,7 @@
 pub mod io;
 pub mod model_type;
 pub mod tensor_type;
+pub mod vecset_type;
 
 use std::os::raw::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};

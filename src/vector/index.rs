@@ -359,8 +359,13 @@ impl VecIndex {
         Ok(m.keys.into_iter().zip(m.distances).collect())
     }
 
+    /// Bytes in use. usearch's own figure counts the unused tail of its
+    /// arenas, which are mapped lazily and cost no memory until written.
     pub fn memory_usage(&self) -> usize {
-        self.index.memory_usage()
+        let s = self.index.memory_stats();
+        self.index
+            .memory_usage()
+            .saturating_sub(s.graph_reserved + s.vectors_reserved)
     }
 
     /// The whole index, graph included, as bytes.

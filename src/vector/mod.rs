@@ -5,6 +5,7 @@
 pub mod filter;
 pub mod index;
 pub mod parse;
+pub mod query;
 pub mod set;
 
 pub use filter::Filter;

@@ -1,0 +1,119 @@
+//! A fixed pool of threads for short read-only jobs (vector searches), with
+//! a bounded backlog. Redis-free. When the backlog is full, `try_run` hands
+//! the job back and the caller runs it itself.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Jobs waiting beyond this run on the caller's thread instead.
+pub const SEARCH_BACKLOG: usize = 4096;
+
+static SEARCH_POOL: OnceLock<Pool> = OnceLock::new();
+
+/// Starts the vector search pool (once, at load).
+pub fn start_search_pool(threads: usize) -> Result<usize, String> {
+    if let Some(p) = SEARCH_POOL.get() {
+        return Ok(p.threads());
+    }
+    let pool = Pool::start("ai-vsim", threads, SEARCH_BACKLOG)?;
+    let n = pool.threads();
+    let _ = SEARCH_POOL.set(pool);
+    Ok(n)
+}
+
+/// The vector search pool, if it started.
+pub fn search_pool() -> Option<&'static Pool> {
+    SEARCH_POOL.get()
+}
+
+pub struct Pool {
+    tx: SyncSender<Job>,
+    threads: usize,
+}
+
+impl Pool {
+    /// Starts `threads` workers named `{name}-{i}`, with room for `backlog`
+    /// waiting jobs. Fails if no thread could be started.
+    pub fn start(name: &str, threads: usize, backlog: usize) -> Result<Pool, String> {
+        let (tx, rx) = sync_channel::<Job>(backlog);
+        let rx = Arc::new(Mutex::new(rx));
+        let mut started = 0;
+        for i in 0..threads.max(1) {
+            let rx = Arc::clone(&rx);
+            let spawned = std::thread::Builder::new()
+                .name(format!("{name}-{i}"))
+                .spawn(move || work(&rx));
+            if spawned.is_ok() {
+                started += 1;
+            }
+        }
+        if started == 0 {
+            return Err(format!("could not start any {name} thread"));
+        }
+        Ok(Pool {
+            tx,
+            threads: started,
+        })
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Queues `job`, or gives it back when the backlog is full.
+    pub fn try_run(&self, job: Job) -> Result<(), Job> {
+        match self.tx.try_send(job) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(j) | TrySendError::Disconnected(j)) => Err(j),
+        }
+    }
+}
+
+fn work(rx: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = {
+            let rx = rx.lock().unwrap_or_else(PoisonError::into_inner);
+            rx.recv()
+        };
+        match job {
+            // A panic is logged by the hook; the worker keeps serving.
+            Ok(job) => drop(catch_unwind(AssertUnwindSafe(job))),
+            Err(_) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::channel;
+
+    #[test]
+    fn runs_jobs_and_gives_back_when_full() {
+        let pool = Pool::start("t", 2, 1).expect("pool");
+        let (tx, rx) = channel();
+        for i in 0..4 {
+            let tx = tx.clone();
+            let job: Job = Box::new(move || {
+                let _ = tx.send(i);
+            });
+            // A full backlog hands the job back: run it here.
+            if let Err(j) = pool.try_run(job) {
+                j();
+            }
+        }
+        let mut got: Vec<i32> = (0..4).map(|_| rx.recv().expect("ran")).collect();
+        got.sort();
+        assert_eq!(got, vec![0, 1, 2, 3]);
+        // A panicking job does not kill its worker.
+        assert!(pool.try_run(Box::new(|| panic!("boom"))).is_ok());
+        let (tx, rx) = channel();
+        let _ = pool.try_run(Box::new(move || {
+            let _ = tx.send(1);
+        }));
+        assert_eq!(rx.recv().ok(), Some(1));
+    }
+}

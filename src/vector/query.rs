@@ -1,0 +1,56 @@
+//! Tensors as vectors: a TENSOR of shape `[dim]` or `[1, dim]` is one
+//! vector, `[n, dim]` is n of them. Redis-free.
+
+use crate::error::{Error, Result};
+use crate::tensor::{DType, Tensor, Value};
+
+pub const ERR_TENSOR_SHAPE: &str = "TENSOR must have shape [dim], [1, dim] or [n, dim]";
+pub const ERR_TENSOR_TYPE: &str = "TENSOR must hold numbers";
+
+/// The rows of `t` as f32 vectors, and whether it is a batch: `[n, dim]`
+/// is a batch of n, while `[dim]` and `[1, dim]` are one vector.
+pub fn tensor_rows(t: &Tensor) -> Result<(Vec<Vec<f32>>, bool)> {
+    if matches!(t.dtype(), DType::String | DType::Bool) {
+        return Err(Error::err(ERR_TENSOR_TYPE));
+    }
+    let (rows, dim, batch) = match *t.shape() {
+        [d] if d > 0 => (1, d as usize, false),
+        [1, d] if d > 0 => (1, d as usize, false),
+        [n, d] if n > 0 && d > 0 => (n as usize, d as usize, true),
+        _ => return Err(Error::err(ERR_TENSOR_SHAPE)),
+    };
+    let flat: Vec<f32> = t
+        .values()
+        .map(|v| match v {
+            Value::Int(i) => i as f32,
+            Value::Float(f) => f as f32,
+            Value::Str(_) => f32::NAN,
+        })
+        .collect();
+    if flat.len() != rows * dim {
+        return Err(Error::err(ERR_TENSOR_SHAPE));
+    }
+    Ok((flat.chunks_exact(dim).map(<[f32]>::to_vec).collect(), batch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        let t = Tensor::from_values(DType::Float, vec![2, 2], &["1", "2", "3", "4"]).expect("t");
+        assert_eq!(
+            tensor_rows(&t).expect("rows"),
+            (vec![vec![1.0, 2.0], vec![3.0, 4.0]], true)
+        );
+        let t = Tensor::from_values(DType::Int8, vec![1, 3], &["1", "2", "3"]).expect("t");
+        assert_eq!(tensor_rows(&t).expect("rows"), (vec![vec![1.0, 2.0, 3.0]], false));
+        let t = Tensor::from_values(DType::Double, vec![3], &["1", "2", "3"]).expect("t");
+        assert!(!tensor_rows(&t).expect("rows").1);
+        let t = Tensor::zeros(DType::Float, vec![1, 1, 2]).expect("t");
+        assert!(tensor_rows(&t).is_err());
+        let t = Tensor::zeros(DType::Bool, vec![2]).expect("t");
+        assert!(tensor_rows(&t).is_err());
+    }
+}
