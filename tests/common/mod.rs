@@ -8,6 +8,7 @@
 
 pub mod rdb;
 pub mod resp;
+pub mod vec;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
