@@ -16,11 +16,21 @@ const DIM: usize = 16;
 fn fill(c: &mut Conn) {
     let data = random_vectors(1_500, DIM, 31);
     vadd_all(c, "cos", &data, &[]);
-    vadd_all(c, "l2", &data[..600], &["METRIC", "L2", "QUANT", "F16", "M", "8"]);
+    vadd_all(
+        c,
+        "l2",
+        &data[..600],
+        &["METRIC", "L2", "QUANT", "F16", "M", "8"],
+    );
     vadd_all(c, "i8", &data[..600], &["QUANT", "I8", "EF", "64"]);
     for i in (0..1_500).step_by(5) {
         let r = c
-            .cmd(&["AI.VSETATTR", "cos", &format!("e{i}"), &format!(r#"{{"i":{i}}}"#)])
+            .cmd(&[
+                "AI.VSETATTR",
+                "cos",
+                &format!("e{i}"),
+                &format!(r#"{{"i":{i}}}"#),
+            ])
             .expect("r");
         assert_eq!(r, Reply::Int(1));
     }
@@ -86,7 +96,13 @@ fn debug_reload_and_restore_keep_sets_identical() {
     for k in ["cos", "l2", "i8"] {
         let dump = c.cmd(&["DUMP", k]).expect("r").bulk().to_vec();
         let r = c
-            .cmd(&[b"RESTORE".to_vec(), k.as_bytes().to_vec(), b"0".to_vec(), dump, b"REPLACE".to_vec()])
+            .cmd(&[
+                b"RESTORE".to_vec(),
+                k.as_bytes().to_vec(),
+                b"0".to_vec(),
+                dump,
+                b"REPLACE".to_vec(),
+            ])
             .expect("r");
         assert!(r.is_ok(), "{r:?}");
     }
@@ -98,24 +114,35 @@ fn debug_reload_and_restore_keep_sets_identical() {
         c.cmd(&["DEBUG", "DIGEST-VALUE", "cos"]).expect("r")
     );
     assert_eq!(c.cmd(&["AI.VREM", "cos2", "e2"]).expect("r"), Reply::Int(1));
-    assert_eq!(c.cmd(&["AI.VISMEMBER", "cos", "e2"]).expect("r"), Reply::Int(1));
+    assert_eq!(
+        c.cmd(&["AI.VISMEMBER", "cos", "e2"]).expect("r"),
+        Reply::Int(1)
+    );
     let usage = c.cmd(&["MEMORY", "USAGE", "cos"]).expect("r").int();
     assert!(usage > 1_500 * DIM as i64 * 4, "{usage}");
 }
 
 #[test]
 fn aof_rewrite_without_preamble_rebuilds_identical_sets() {
-    let mut s = Server::with(&[], &["--appendonly", "yes", "--aof-use-rdb-preamble", "no"]);
+    let mut s = Server::with(
+        &[],
+        &["--appendonly", "yes", "--aof-use-rdb-preamble", "no"],
+    );
     let mut c = s.conn();
     fill(&mut c);
     let before = snapshot(&mut c);
     c.cmd(&["BGREWRITEAOF"]).expect("r");
     s.wait_for("the AOF rewrite", 60, |s| {
-        s.info_field("persistence", "aof_rewrite_in_progress").as_deref() == Some("0")
-            && s.info_field("persistence", "aof_rewrite_scheduled").as_deref() == Some("0")
+        s.info_field("persistence", "aof_rewrite_in_progress")
+            .as_deref()
+            == Some("0")
+            && s.info_field("persistence", "aof_rewrite_scheduled")
+                .as_deref()
+                == Some("0")
     });
     assert_eq!(
-        s.info_field("persistence", "aof_last_bgrewrite_status").as_deref(),
+        s.info_field("persistence", "aof_last_bgrewrite_status")
+            .as_deref(),
         Some("ok")
     );
     let base = std::fs::read_dir(s.dir.join("appendonlydir"))
@@ -151,9 +178,16 @@ fn replica_converges() {
         s.info_field("replication", "master_link_status").as_deref() == Some("up")
     });
     // Writes after the full sync arrive as commands.
-    vadd(&mut p, "cos", "late", &[0.25; DIM], &["SETATTR", r#"{"i":999}"#]);
+    vadd(
+        &mut p,
+        "cos",
+        "late",
+        &[0.25; DIM],
+        &["SETATTR", r#"{"i":999}"#],
+    );
     assert_eq!(p.cmd(&["AI.VREM", "l2", "e3"]).expect("r"), Reply::Int(1));
-    p.cmd(&["AI.VSETATTR", "i8", "e10", r#"{"i":1}"#]).expect("r");
+    p.cmd(&["AI.VSETATTR", "i8", "e10", r#"{"i":1}"#])
+        .expect("r");
     let want = primary.info_field("replication", "master_repl_offset");
     replica.wait_for("the replica to catch up", 30, |s| {
         s.info_field("replication", "slave_repl_offset") == want
@@ -176,12 +210,58 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "AI.VADD", "AI.VSIM", "AI.VREM", "AI.VEMB", "AI.VINFO", "AI.VSETATTR", "AI.VGETATTR",
-    "AI.VRANDMEMBER", "AI.VCARD", "AI.VDIM", "AI.VISMEMBER", "FP32", "VALUES", "TENSOR", "RAW",
-    "ELE", "METRIC", "QUANT", "M", "EF", "SETATTR", "COUNT", "EPSILON", "WITHSCORES",
-    "WITHATTRIBS", "FILTER", "FILTER-EF", "TRUTH", "NOTHREAD", "COSINE", "L2", "IP", "F16",
-    "I8", "BF16", "0", "1", "2", "3", "-1", "4", "16", "1000000", "nan", "1e400", "k", "e1",
-    "t", ".a > 1", "(", "{\"a\":2}", "",
+    "AI.VADD",
+    "AI.VSIM",
+    "AI.VREM",
+    "AI.VEMB",
+    "AI.VINFO",
+    "AI.VSETATTR",
+    "AI.VGETATTR",
+    "AI.VRANDMEMBER",
+    "AI.VCARD",
+    "AI.VDIM",
+    "AI.VISMEMBER",
+    "FP32",
+    "VALUES",
+    "TENSOR",
+    "RAW",
+    "ELE",
+    "METRIC",
+    "QUANT",
+    "M",
+    "EF",
+    "SETATTR",
+    "COUNT",
+    "EPSILON",
+    "WITHSCORES",
+    "WITHATTRIBS",
+    "FILTER",
+    "FILTER-EF",
+    "TRUTH",
+    "NOTHREAD",
+    "COSINE",
+    "L2",
+    "IP",
+    "F16",
+    "I8",
+    "BF16",
+    "0",
+    "1",
+    "2",
+    "3",
+    "-1",
+    "4",
+    "16",
+    "1000000",
+    "nan",
+    "1e400",
+    "k",
+    "e1",
+    "t",
+    ".a > 1",
+    "(",
+    "{\"a\":2}",
+    "",
 ];
 
 #[test]
@@ -189,23 +269,53 @@ fn fuzzed_commands_and_payloads_never_crash() {
     let s = Server::start();
     let mut c = s.conn();
     vadd_all(&mut c, "k", &random_vectors(200, 4, 1), &[]);
-    c.cmd(&["AI.TENSORSET", "t", "FLOAT", "2", "4", "VALUES", "1", "2", "3", "4", "5", "6", "7", "8"])
-        .expect("r");
+    c.cmd(&[
+        "AI.TENSORSET",
+        "t",
+        "FLOAT",
+        "2",
+        "4",
+        "VALUES",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+    ])
+    .expect("r");
     let mut rng = Rng(0x5eed);
     let cmds = [
-        "AI.VADD", "AI.VSIM", "AI.VREM", "AI.VEMB", "AI.VINFO", "AI.VSETATTR", "AI.VGETATTR",
-        "AI.VRANDMEMBER", "AI.VCARD", "AI.VDIM", "AI.VISMEMBER",
+        "AI.VADD",
+        "AI.VSIM",
+        "AI.VREM",
+        "AI.VEMB",
+        "AI.VINFO",
+        "AI.VSETATTR",
+        "AI.VGETATTR",
+        "AI.VRANDMEMBER",
+        "AI.VCARD",
+        "AI.VDIM",
+        "AI.VISMEMBER",
     ];
     let mut replies = 0;
     for round in 0..10_000 {
         let mut args: Vec<Vec<u8>> = vec![cmds[rng.below(cmds.len())].as_bytes().to_vec()];
-        args.push(if rng.below(4) == 0 { b"k2".to_vec() } else { b"k".to_vec() });
+        args.push(if rng.below(4) == 0 {
+            b"k2".to_vec()
+        } else {
+            b"k".to_vec()
+        });
         let n = rng.below(9);
         for _ in 0..n {
             let a = match rng.below(5) {
                 0 => (0..rng.below(20)).map(|_| rng.next() as u8).collect(),
                 1 => {
-                    let v: Vec<f32> = (0..4).map(|_| (rng.below(200) as f32) / 50.0 - 2.0).collect();
+                    let v: Vec<f32> = (0..4)
+                        .map(|_| (rng.below(200) as f32) / 50.0 - 2.0)
+                        .collect();
                     common::vec::blob(&v)
                 }
                 _ => WORDS[rng.below(WORDS.len())].as_bytes().to_vec(),
@@ -229,7 +339,13 @@ fn fuzzed_commands_and_payloads_never_crash() {
     for cut in (1..dump.len() - 10).step_by(step) {
         let p = rdb::refooter(&[&dump[..cut], &[0u8; 10][..]].concat());
         let r = c
-            .cmd(&[b"RESTORE".to_vec(), b"r".to_vec(), b"0".to_vec(), p, b"REPLACE".to_vec()])
+            .cmd(&[
+                b"RESTORE".to_vec(),
+                b"r".to_vec(),
+                b"0".to_vec(),
+                p,
+                b"REPLACE".to_vec(),
+            ])
             .expect("reply");
         refused += usize::from(r.is_error());
     }
@@ -241,7 +357,13 @@ fn fuzzed_commands_and_payloads_never_crash() {
         p[at] ^= 1 << rng.below(8);
         let p = rdb::refooter(&p);
         let r = c
-            .cmd(&[b"RESTORE".to_vec(), b"m".to_vec(), b"0".to_vec(), p, b"REPLACE".to_vec()])
+            .cmd(&[
+                b"RESTORE".to_vec(),
+                b"m".to_vec(),
+                b"0".to_vec(),
+                p,
+                b"REPLACE".to_vec(),
+            ])
             .expect("reply");
         if !r.is_error() {
             // A flip the checksum and checks cannot see (a name, a norm):
@@ -282,9 +404,10 @@ fn searches_race_writes_and_deletes() {
         .collect();
     let mut w = s.conn();
     for round in 0..6 {
-        for i in 0..300 {
-            vadd(&mut w, "race", &format!("n{round}-{i}"), &data[i], &[]);
-            w.cmd(&["AI.VREM", "race", &format!("e{}", round * 300 + i)]).expect("r");
+        for (i, v) in data.iter().take(300).enumerate() {
+            vadd(&mut w, "race", &format!("n{round}-{i}"), v, &[]);
+            w.cmd(&["AI.VREM", "race", &format!("e{}", round * 300 + i)])
+                .expect("r");
         }
         w.cmd(&["DEL", "race"]).expect("r");
         vadd_all(&mut w, "race", &data[..500], &[]);

@@ -27,20 +27,22 @@ fn add_update_and_small_commands_in_resp2() {
     assert_eq!(c.cmd(&["AI.VCARD", "v"]).expect("r"), Reply::Int(3));
     assert_eq!(c.cmd(&["AI.VDIM", "v"]).expect("r"), Reply::Int(3));
     let emb = c.cmd(&["AI.VEMB", "v", "b"]).expect("r");
-    let emb: Vec<f64> = emb.array().iter().map(|x| x.text().parse().expect("f")).collect();
+    let emb: Vec<f64> = emb
+        .array()
+        .iter()
+        .map(|x| x.text().parse().expect("f"))
+        .collect();
     assert_eq!(emb, vec![0.0, 2.0, 0.0]);
     let raw = c.cmd(&["AI.VEMB", "v", "b", "RAW"]).expect("r");
     let raw = raw.array();
     assert_eq!(raw[0].text(), "f32");
     assert_eq!(raw[1].bulk(), blob(&[0.0, 2.0, 0.0]).as_slice());
     assert_eq!(raw[2].text(), "2");
-    assert_eq!(
-        c.cmd(&["AI.VGETATTR", "v", "a"]).expect("r").text(),
-        attrs
-    );
+    assert_eq!(c.cmd(&["AI.VGETATTR", "v", "a"]).expect("r").text(), attrs);
     assert_eq!(c.cmd(&["AI.VGETATTR", "v", "b"]).expect("r"), Reply::Nil);
     assert_eq!(
-        c.cmd(&["AI.VSETATTR", "v", "b", r#"{"year":2020}"#]).expect("r"),
+        c.cmd(&["AI.VSETATTR", "v", "b", r#"{"year":2020}"#])
+            .expect("r"),
         Reply::Int(1)
     );
     assert_eq!(
@@ -56,15 +58,24 @@ fn add_update_and_small_commands_in_resp2() {
         err(&mut c, &["AI.VSETATTR", "v", "b", "{nope"]),
         "ERR invalid JSON attributes"
     );
-    assert_eq!(c.cmd(&["AI.VISMEMBER", "v", "a"]).expect("r"), Reply::Int(1));
-    assert_eq!(c.cmd(&["AI.VISMEMBER", "v", "q"]).expect("r"), Reply::Int(0));
+    assert_eq!(
+        c.cmd(&["AI.VISMEMBER", "v", "a"]).expect("r"),
+        Reply::Int(1)
+    );
+    assert_eq!(
+        c.cmd(&["AI.VISMEMBER", "v", "q"]).expect("r"),
+        Reply::Int(0)
+    );
     let one = c.cmd(&["AI.VRANDMEMBER", "v"]).expect("r").text();
     assert!(["a", "b", "c"].contains(&one.as_str()));
     let mut all = names(&c.cmd(&["AI.VRANDMEMBER", "v", "10"]).expect("r"));
     all.sort();
     assert_eq!(all, vec!["a", "b", "c"]);
     assert_eq!(
-        c.cmd(&["AI.VRANDMEMBER", "v", "-7"]).expect("r").array().len(),
+        c.cmd(&["AI.VRANDMEMBER", "v", "-7"])
+            .expect("r")
+            .array()
+            .len(),
         7
     );
     let info = c.cmd(&["AI.VINFO", "v"]).expect("r");
@@ -101,14 +112,18 @@ fn missing_keys_and_wrong_types() {
     let mut c = s.conn();
     assert_eq!(c.cmd(&["AI.VCARD", "none"]).expect("r"), Reply::Int(0));
     assert_eq!(
-        c.cmd(&["AI.VSIM", "none", "VALUES", "2", "1", "0"]).expect("r"),
+        c.cmd(&["AI.VSIM", "none", "VALUES", "2", "1", "0"])
+            .expect("r"),
         Reply::Array(vec![])
     );
     assert_eq!(err(&mut c, &["AI.VDIM", "none"]), "ERR key does not exist");
     assert_eq!(c.cmd(&["AI.VEMB", "none", "x"]).expect("r"), Reply::Nil);
     assert_eq!(c.cmd(&["AI.VINFO", "none"]).expect("r"), Reply::Nil);
     assert_eq!(c.cmd(&["AI.VGETATTR", "none", "x"]).expect("r"), Reply::Nil);
-    assert_eq!(c.cmd(&["AI.VISMEMBER", "none", "x"]).expect("r"), Reply::Int(0));
+    assert_eq!(
+        c.cmd(&["AI.VISMEMBER", "none", "x"]).expect("r"),
+        Reply::Int(0)
+    );
     assert_eq!(c.cmd(&["AI.VREM", "none", "x"]).expect("r"), Reply::Int(0));
     assert_eq!(c.cmd(&["AI.VRANDMEMBER", "none"]).expect("r"), Reply::Nil);
     assert_eq!(
@@ -138,7 +153,10 @@ fn missing_keys_and_wrong_types() {
 fn errors_are_documented_texts() {
     let s = Server::start();
     let mut c = s.conn();
-    assert_eq!(vadd(&mut c, "v", "a", &[1.0, 0.0], &["M", "8"]), Reply::Int(1));
+    assert_eq!(
+        vadd(&mut c, "v", "a", &[1.0, 0.0], &["M", "8"]),
+        Reply::Int(1)
+    );
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec!["AI.VADD", "v", "VALUES", "3", "1", "2", "3", "x"],
@@ -157,7 +175,9 @@ fn errors_are_documented_texts() {
             "ERR asked metric mismatch with existing vector set",
         ),
         (
-            vec!["AI.VADD", "w", "VALUES", "2", "1", "2", "x", "QUANT", "I8", "METRIC", "IP"],
+            vec![
+                "AI.VADD", "w", "VALUES", "2", "1", "2", "x", "QUANT", "I8", "METRIC", "IP",
+            ],
             "ERR QUANT I8 requires METRIC COSINE",
         ),
         (
@@ -192,10 +212,7 @@ fn errors_are_documented_texts() {
             vec!["AI.VADD", "v"],
             "ERR wrong number of arguments for 'AI.VADD' command",
         ),
-        (
-            vec!["AI.VEMB", "v", "a", "BAD"],
-            "ERR syntax error",
-        ),
+        (vec!["AI.VEMB", "v", "a", "BAD"], "ERR syntax error"),
         (
             vec!["AI.VRANDMEMBER", "v", "x"],
             "ERR value is not an integer or out of range",
@@ -236,25 +253,40 @@ fn vsim_reply_shapes_in_resp2_and_resp3() {
     assert!(matches!(m[0].1, Reply::Double(d) if (d - 1.0).abs() < 1e-6));
     let r = vsim(&mut c3, "v", &q, &["WITHSCORES", "WITHATTRIBS"]);
     let Reply::Map(m) = r else { panic!("{r:?}") };
-    let Reply::Array(pair) = &m[0].1 else { panic!("{m:?}") };
+    let Reply::Array(pair) = &m[0].1 else {
+        panic!("{m:?}")
+    };
     assert!(matches!(pair[0], Reply::Double(_)));
     assert_eq!(pair[1].text(), r#"{"n":1}"#);
-    let Reply::Array(pair) = &m[1].1 else { panic!("{m:?}") };
+    let Reply::Array(pair) = &m[1].1 else {
+        panic!("{m:?}")
+    };
     assert_eq!(pair[1], Reply::Nil);
     let r = vsim(&mut c3, "v", &q, &["WITHATTRIBS"]);
     let Reply::Map(m) = r else { panic!("{r:?}") };
     assert_eq!(m[0].1.text(), r#"{"n":1}"#);
     // Plain names stay an array in RESP3, and RESP3 booleans for VADD.
-    assert_eq!(names(&vsim(&mut c3, "v", &q, &["NOTHREAD"])), vec!["x", "y"]);
+    assert_eq!(
+        names(&vsim(&mut c3, "v", &q, &["NOTHREAD"])),
+        vec!["x", "y"]
+    );
     assert_eq!(vadd(&mut c3, "v", "z", &[1.0, 1.0], &[]), Reply::Bool(true));
-    assert_eq!(vadd(&mut c3, "v", "z", &[1.0, 1.0], &[]), Reply::Bool(false));
+    assert_eq!(
+        vadd(&mut c3, "v", "z", &[1.0, 1.0], &[]),
+        Reply::Bool(false)
+    );
     // L2 and IP score with their distance (smaller is closer).
     vadd(&mut c, "l2", "o", &[0.0, 0.0], &["METRIC", "L2"]);
     vadd(&mut c, "l2", "p", &[3.0, 4.0], &[]);
     let sc = scored(&vsim(&mut c, "l2", &[0.0, 0.0], &["WITHSCORES"]));
     assert_eq!(sc[0].0, "o");
     assert!((sc[1].1 - 5.0).abs() < 1e-5, "{sc:?}");
-    let sc = scored(&vsim(&mut c, "l2", &[0.0, 0.0], &["WITHSCORES", "EPSILON", "1"]));
+    let sc = scored(&vsim(
+        &mut c,
+        "l2",
+        &[0.0, 0.0],
+        &["WITHSCORES", "EPSILON", "1"],
+    ));
     assert_eq!(sc.len(), 1);
 }
 
@@ -293,7 +325,13 @@ fn filter_equals_the_exact_filtered_answer() {
     let mut c = s.conn();
     let data = random_vectors(3_000, 16, 9);
     for (i, v) in data.iter().enumerate() {
-        let r = vadd(&mut c, "m", &format!("e{i}"), v, &["SETATTR", &movie_attrs(i)]);
+        let r = vadd(
+            &mut c,
+            "m",
+            &format!("e{i}"),
+            v,
+            &["SETATTR", &movie_attrs(i)],
+        );
         assert_eq!(r, Reply::Int(1));
     }
     let filters = [
@@ -315,7 +353,12 @@ fn filter_equals_the_exact_filtered_answer() {
             let want: Vec<String> = want.iter().take(10).map(|w| format!("e{}", w.1)).collect();
             let truth = names(&vsim(&mut c, "m", &q, &["FILTER", f, "TRUTH"]));
             assert_eq!(truth, want, "{f}");
-            let got = names(&vsim(&mut c, "m", &q, &["FILTER", f, "FILTER-EF", "0", "EF", "200"]));
+            let got = names(&vsim(
+                &mut c,
+                "m",
+                &q,
+                &["FILTER", f, "FILTER-EF", "0", "EF", "200"],
+            ));
             assert_eq!(got, want, "{f}");
         }
     }
@@ -331,7 +374,12 @@ fn filter_equals_the_exact_filtered_answer() {
 
 /// The filters above, evaluated in Rust.
 fn local_filter(f: &str, i: usize) -> bool {
-    let (year, genre, tag, len) = (1950 + i % 73, ["drama", "comedy", "action", "horror"][i % 4], i % 7, i % 50);
+    let (year, genre, tag, len) = (
+        1950 + i % 73,
+        ["drama", "comedy", "action", "horror"][i % 4],
+        i % 7,
+        i % 50,
+    );
     match f {
         ".year >= 2000 and .genre == \"comedy\"" => year >= 2000 && genre == "comedy",
         "\"t3\" in .tags and .len < 25" => tag == 3 && len < 25,
@@ -343,7 +391,11 @@ fn local_filter(f: &str, i: usize) -> bool {
 }
 
 fn cos_distance(a: &[f32], b: &[f32]) -> f32 {
-    let dot: f64 = a.iter().zip(b).map(|(x, y)| f64::from(*x) * f64::from(*y)).sum();
+    let dot: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| f64::from(*x) * f64::from(*y))
+        .sum();
     let na: f64 = a.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
     let nb: f64 = b.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
     (1.0 - dot / (na * nb)) as f32
@@ -386,13 +438,17 @@ fn tensor_queries_match_fp32_queries() {
     assert_eq!(lists[0], fp32);
     assert_eq!(lists[1], vsim(&mut c, "t", &q[1], &["WITHSCORES"]));
     // A tensor as the vector to add, and getkeys reports it.
-    let r = c.cmd(&["AI.VADD", "t", "TENSOR", "q2", "fromtensor"]).expect("r");
+    let r = c
+        .cmd(&["AI.VADD", "t", "TENSOR", "q2", "fromtensor"])
+        .expect("r");
     assert_eq!(r, Reply::Int(1));
     let emb = c.cmd(&["AI.VEMB", "t", "fromtensor", "RAW"]).expect("r");
     assert_eq!(emb.array()[1].bulk(), blob(&q[0]).as_slice());
     assert!(err(&mut c, &["AI.VADD", "t", "TENSOR", "qn", "x"]).contains("one vector"));
     let keys = c
-        .cmd(&["COMMAND", "GETKEYS", "AI.VSIM", "t", "TENSOR", "qn", "COUNT", "3"])
+        .cmd(&[
+            "COMMAND", "GETKEYS", "AI.VSIM", "t", "TENSOR", "qn", "COUNT", "3",
+        ])
         .expect("r");
     assert_eq!(names(&keys), vec!["t", "qn"]);
 }
@@ -408,7 +464,11 @@ fn quantizations_store_and_search() {
         let hit = names(&vsim(&mut c, &key, &data[7], &["COUNT", "1"]));
         assert_eq!(hit, vec!["e7"], "{q}");
         let emb = c.cmd(&["AI.VEMB", &key, "e7"]).expect("r");
-        let emb: Vec<f32> = emb.array().iter().map(|x| x.text().parse().expect("f")).collect();
+        let emb: Vec<f32> = emb
+            .array()
+            .iter()
+            .map(|x| x.text().parse().expect("f"))
+            .collect();
         for (a, b) in emb.iter().zip(&data[7]) {
             assert!((a - b).abs() < 0.05, "{q}: {a} vs {b}");
         }
@@ -423,9 +483,7 @@ fn quantizations_store_and_search() {
         assert_eq!(raw.array()[1].bulk().len(), want.1);
         assert_eq!(raw.array().len(), if q == "I8" { 4 } else { 3 });
     }
-    let mut per = |k: &str| {
-        c.cmd(&["MEMORY", "USAGE", k]).expect("r").int() as f64 / 300.0
-    };
+    let mut per = |k: &str| c.cmd(&["MEMORY", "USAGE", k]).expect("r").int() as f64 / 300.0;
     let (f32b, i8b) = (per("qF32"), per("qI8"));
     assert!(i8b < f32b, "I8 {i8b} B/vector vs F32 {f32b}");
 }

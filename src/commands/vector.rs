@@ -84,7 +84,11 @@ pub fn vadd(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                 metric: req.metric.unwrap_or(Metric::Cosine),
                 quant,
                 m: req.m.unwrap_or(DEFAULT_M),
-                ef_construction: if req.ef == 0 { DEFAULT_BUILD_EF } else { req.ef },
+                ef_construction: if req.ef == 0 {
+                    DEFAULT_BUILD_EF
+                } else {
+                    req.ef
+                },
             };
             let set = VecSet::new(spec).map_err(Error::err)?;
             set.write()
@@ -293,12 +297,10 @@ pub fn vrandmember(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     let reply = Reply::new(ctx);
     let set = read_set(ctx, &args[1])?;
     let Some(count) = count else {
-        match set.as_ref().and_then(|s| {
-            s.read()
-                .random(1, seed())
-                .first()
-                .map(|n| n.to_vec())
-        }) {
+        match set
+            .as_ref()
+            .and_then(|s| s.read().random(1, seed()).first().map(|n| n.to_vec()))
+        {
             Some(n) => reply.bulk(&n),
             None => reply.null(),
         }

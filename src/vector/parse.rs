@@ -83,7 +83,7 @@ fn number<T: Arg>(args: &[T], i: usize, name: &str, lo: usize, hi: usize) -> Res
 }
 
 fn floats_from_blob(blob: &[u8]) -> Result<Vec<f32>> {
-    if blob.is_empty() || blob.len() % 4 != 0 || blob.len() / 4 > MAX_DIM {
+    if blob.is_empty() || !blob.len().is_multiple_of(4) || blob.len() / 4 > MAX_DIM {
         return Err(err(ERR_FP32));
     }
     Ok(blob
@@ -97,14 +97,19 @@ fn source<T: Arg>(args: &[T], i: usize, ele_ok: bool) -> Result<(Source, usize)>
     let kw = args.get(i).ok_or_else(|| err(ERR_SOURCE))?;
     let arg = |j: usize| args.get(j).ok_or_else(|| err(ERR_SOURCE));
     if is_keyword(kw, "FP32") {
-        Ok((Source::Floats(floats_from_blob(arg(i + 1)?.bytes())?), i + 2))
+        Ok((
+            Source::Floats(floats_from_blob(arg(i + 1)?.bytes())?),
+            i + 2,
+        ))
     } else if is_keyword(kw, "VALUES") {
         let n = args
             .get(i + 1)
             .and_then(|a| parse_i64(a.bytes()))
             .filter(|&n| n >= 1 && n as usize <= MAX_DIM)
             .ok_or_else(|| err(ERR_VALUES_COUNT))? as usize;
-        let values = args.get(i + 2..i + 2 + n).ok_or_else(|| err(ERR_VALUES_COUNT))?;
+        let values = args
+            .get(i + 2..i + 2 + n)
+            .ok_or_else(|| err(ERR_VALUES_COUNT))?;
         let v = values
             .iter()
             .map(|a| parse_f64(a.bytes()).map(|x| x as f32))

@@ -248,8 +248,8 @@ impl SetData {
         if let Some(e) = existing.and_then(|id| self.elems.get_mut(&id)) {
             e.norm = norm;
             if let Some(a) = attrs {
-                self.attr_count = self.attr_count + usize::from(a.is_some())
-                    - usize::from(e.attrs.is_some());
+                self.attr_count =
+                    self.attr_count + usize::from(a.is_some()) - usize::from(e.attrs.is_some());
                 e.attrs = a;
             }
             return Ok(false);
@@ -336,8 +336,8 @@ impl SetData {
         let Some(e) = self.id(name).and_then(|id| self.elems.get_mut(&id)) else {
             return false;
         };
-        self.attr_count = self.attr_count + usize::from(attrs.is_some())
-            - usize::from(e.attrs.is_some());
+        self.attr_count =
+            self.attr_count + usize::from(attrs.is_some()) - usize::from(e.attrs.is_some());
         e.attrs = attrs;
         true
     }

@@ -88,16 +88,8 @@ fn update_remove_filter_and_round_trip() {
 fn raw_vectors_round_trip_bit_for_bit_in_every_quant() {
     let mut s = 11u64;
     for quant in [Quant::F32, Quant::F16, Quant::Bf16, Quant::I8] {
-        let mut idx = VecIndex::new(Spec {
-            quant,
-            ..spec(16)
-        })
-        .expect("index");
-        let mut copy = VecIndex::new(Spec {
-            quant,
-            ..spec(16)
-        })
-        .expect("index");
+        let mut idx = VecIndex::new(Spec { quant, ..spec(16) }).expect("index");
+        let mut copy = VecIndex::new(Spec { quant, ..spec(16) }).expect("index");
         for i in 0..50u64 {
             let v: Vec<f32> = (0..16).map(|_| rng(&mut s) * 3.0).collect();
             idx.add(i, &v, 0).expect("add");

@@ -51,20 +51,54 @@ fn vadd_errors() {
         ("AI.VADD k VALUES 2 1 nope e", "ERR invalid vector value"),
         ("AI.VADD k FP32 abc e", &format!("ERR {ERR_FP32}")),
         ("AI.VADD k FOO 1 e", &format!("ERR {ERR_SOURCE}")),
-        ("AI.VADD k REDUCE 2 VALUES 1 1 e", "ERR REDUCE is not supported"),
-        ("AI.VADD k VALUES 1 1 e M 2", "ERR M must be between 4 and 4096"),
-        ("AI.VADD k VALUES 1 1 e EF 0", "ERR EF must be between 1 and 1000000"),
-        ("AI.VADD k VALUES 1 1 e METRIC HAMMING", "ERR METRIC must be COSINE, L2 or IP"),
-        ("AI.VADD k VALUES 1 1 e QUANT F64", "ERR QUANT must be F32, F16, BF16 or I8"),
-        ("AI.VADD k VALUES 1 1 e BIN", "ERR BIN quantization is not supported"),
-        ("AI.VADD k VALUES 1 1 e SETATTR {bad", "ERR invalid JSON attributes"),
-        ("AI.VADD k VALUES 1 1 e SETATTR", "ERR missing value after SETATTR"),
-        ("AI.VADD k VALUES 1 1 e WHAT", "ERR unknown AI.VADD option 'WHAT'"),
+        (
+            "AI.VADD k REDUCE 2 VALUES 1 1 e",
+            "ERR REDUCE is not supported",
+        ),
+        (
+            "AI.VADD k VALUES 1 1 e M 2",
+            "ERR M must be between 4 and 4096",
+        ),
+        (
+            "AI.VADD k VALUES 1 1 e EF 0",
+            "ERR EF must be between 1 and 1000000",
+        ),
+        (
+            "AI.VADD k VALUES 1 1 e METRIC HAMMING",
+            "ERR METRIC must be COSINE, L2 or IP",
+        ),
+        (
+            "AI.VADD k VALUES 1 1 e QUANT F64",
+            "ERR QUANT must be F32, F16, BF16 or I8",
+        ),
+        (
+            "AI.VADD k VALUES 1 1 e BIN",
+            "ERR BIN quantization is not supported",
+        ),
+        (
+            "AI.VADD k VALUES 1 1 e SETATTR {bad",
+            "ERR invalid JSON attributes",
+        ),
+        (
+            "AI.VADD k VALUES 1 1 e SETATTR",
+            "ERR missing value after SETATTR",
+        ),
+        (
+            "AI.VADD k VALUES 1 1 e WHAT",
+            "ERR unknown AI.VADD option 'WHAT'",
+        ),
         ("AI.VADD k RAW ab -1 e", &format!("ERR {ERR_NORM}")),
-        ("AI.VADD k VALUES 1 1", "ERR wrong number of arguments for 'AI.VADD' command"),
+        (
+            "AI.VADD k VALUES 1 1",
+            "ERR wrong number of arguments for 'AI.VADD' command",
+        ),
     ];
     for (cmd, want) in cases {
-        assert_eq!(vadd(cmd).map(|_| ()).map_err(text), Err(want.to_string()), "{cmd}");
+        assert_eq!(
+            vadd(cmd).map(|_| ()).map_err(text),
+            Err(want.to_string()),
+            "{cmd}"
+        );
     }
 }
 
@@ -80,10 +114,22 @@ fn vsim_options_and_errors() {
     let r = vsim("AI.VSIM k VALUES 2 1 0").expect("defaults");
     assert_eq!((r.count, r.ef, r.filter_ef), (10, 100, None));
     let cases = [
-        ("AI.VSIM k ELE e COUNT 0", "ERR COUNT must be between 1 and 2147483647"),
-        ("AI.VSIM k ELE e EPSILON -1", "ERR EPSILON must be a number >= 0"),
-        ("AI.VSIM k ELE e FILTER (.a", "syntax error in FILTER expression"),
-        ("AI.VSIM k ELE e SETATTR x", "ERR unknown AI.VSIM option 'SETATTR'"),
+        (
+            "AI.VSIM k ELE e COUNT 0",
+            "ERR COUNT must be between 1 and 2147483647",
+        ),
+        (
+            "AI.VSIM k ELE e EPSILON -1",
+            "ERR EPSILON must be a number >= 0",
+        ),
+        (
+            "AI.VSIM k ELE e FILTER (.a",
+            "syntax error in FILTER expression",
+        ),
+        (
+            "AI.VSIM k ELE e SETATTR x",
+            "ERR unknown AI.VSIM option 'SETATTR'",
+        ),
         ("AI.VSIM k RAW ab 1", ERR_SOURCE),
     ];
     for (cmd, want) in cases {

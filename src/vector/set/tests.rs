@@ -37,16 +37,27 @@ fn floats(v: &[f32]) -> NewVector {
 fn add_update_remove_and_attributes() {
     let set = VecSet::new(spec(3, Metric::Cosine, Quant::F32)).expect("set");
     let mut d = set.write();
-    assert!(d.add(b"a", &floats(&[1.0, 0.0, 0.0]), None, 0).expect("add"));
     assert!(d
-        .add(b"b", &floats(&[0.0, 1.0, 0.0]), Some(Some("{\"x\":1}".into())), 0)
+        .add(b"a", &floats(&[1.0, 0.0, 0.0]), None, 0)
+        .expect("add"));
+    assert!(d
+        .add(
+            b"b",
+            &floats(&[0.0, 1.0, 0.0]),
+            Some(Some("{\"x\":1}".into())),
+            0
+        )
         .expect("add"));
     // Re-adding updates; attributes stay unless SETATTR is given.
-    assert!(!d.add(b"b", &floats(&[0.0, 2.0, 0.0]), None, 0).expect("update"));
+    assert!(!d
+        .add(b"b", &floats(&[0.0, 2.0, 0.0]), None, 0)
+        .expect("update"));
     assert_eq!(d.len(), 2);
     assert_eq!(d.attrs(b"b"), Some("{\"x\":1}"));
     assert_eq!(d.vector(b"b"), Some(vec![0.0, 2.0, 0.0]));
-    assert!(!d.add(b"b", &floats(&[0.0, 2.0, 0.0]), Some(None), 0).expect("clear"));
+    assert!(!d
+        .add(b"b", &floats(&[0.0, 2.0, 0.0]), Some(None), 0)
+        .expect("clear"));
     assert_eq!(d.attrs(b"b"), None);
     assert_eq!(d.info(set.uid()).attributes, 0);
     assert!(d.set_attrs(b"a", Some("[1]".into())));
@@ -119,8 +130,8 @@ fn filtered_search_equals_exact_filtered_answer() {
         .expect("add");
         data.push(v);
     }
-    let f = Filter::parse(".year >= 2000 and .genre == \"jazz\" and \"t1\" in .tags")
-        .expect("filter");
+    let f =
+        Filter::parse(".year >= 2000 and .genre == \"jazz\" and \"t1\" in .tags").expect("filter");
     for q in data.iter().take(20) {
         let mut exact = opts(10);
         exact.truth = true;
@@ -145,13 +156,18 @@ fn i8_keeps_norms_and_duplicate_is_deep() {
     let set = VecSet::new(spec(4, Metric::Cosine, Quant::I8)).expect("set");
     {
         let mut d = set.write();
-        d.add(b"a", &floats(&[3.0, 4.0, 0.0, 0.0]), None, 0).expect("add");
+        d.add(b"a", &floats(&[3.0, 4.0, 0.0, 0.0]), None, 0)
+            .expect("add");
         let v = d.vector(b"a").expect("vec");
-        assert!((v[0] - 3.0).abs() < 0.05 && (v[1] - 4.0).abs() < 0.05, "{v:?}");
+        assert!(
+            (v[0] - 3.0).abs() < 0.05 && (v[1] - 4.0).abs() < 0.05,
+            "{v:?}"
+        );
         let (raw, n) = d.raw(b"a").expect("raw");
         assert_eq!(raw.len(), 4);
         assert!((n - 5.0).abs() < 1e-6);
-        d.add(b"b", &NewVector::Raw(raw.clone(), n), None, 0).expect("raw add");
+        d.add(b"b", &NewVector::Raw(raw.clone(), n), None, 0)
+            .expect("raw add");
         assert_eq!(d.raw(b"b"), Some((raw, n)));
     }
     let copy = set.duplicate().expect("dup");
@@ -178,7 +194,8 @@ fn removals_reuse_slots_and_compact() {
     assert!(d.is_empty());
     // Slots were reused: capacity did not grow with each round.
     assert!(d.index().capacity() <= 2048, "{}", d.index().capacity());
-    d.add(b"last", &floats(&[1.0, 2.0, 3.0, 4.0]), None, 0).expect("add");
+    d.add(b"last", &floats(&[1.0, 2.0, 3.0, 4.0]), None, 0)
+        .expect("add");
     let hits = d.search(&[1.0, 2.0, 3.0, 4.0], &opts(1)).expect("search");
     assert_eq!(hits[0].name, b"last");
 }
