@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! redisai-bench --port 6379 [--conns 16] [--pipeline 1] [--seconds 1] [--rounds 11] [--only NAME,...]
+//! redisai-bench --port 6379 --vectors FILE.npy [--limit N] [--queries 1000] [--seconds 1]
 //! ```
 //! `scripts/bench` starts a server with the module and runs this tool.
 
@@ -12,6 +13,7 @@
 mod resp;
 
 mod models;
+mod vectors;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -106,6 +108,9 @@ struct Opts {
     rounds: usize,
     only: Vec<String>,
     fixtures: String,
+    vectors: Option<String>,
+    limit: usize,
+    queries: usize,
 }
 
 fn parse_opts() -> Result<Opts, String> {
@@ -117,6 +122,9 @@ fn parse_opts() -> Result<Opts, String> {
         rounds: 11,
         only: vec![],
         fixtures: concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/models").to_string(),
+        vectors: None,
+        limit: usize::MAX,
+        queries: 1000,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -129,6 +137,9 @@ fn parse_opts() -> Result<Opts, String> {
             "--rounds" => o.rounds = val()?.parse().map_err(|e| format!("--rounds: {e}"))?,
             "--only" => o.only = val()?.split(',').map(str::to_string).collect(),
             "--fixtures" => o.fixtures = val()?,
+            "--vectors" => o.vectors = Some(val()?),
+            "--limit" => o.limit = val()?.parse().map_err(|e| format!("--limit: {e}"))?,
+            "--queries" => o.queries = val()?.parse().map_err(|e| format!("--queries: {e}"))?,
             "-h" | "--help" => {
                 return Err("usage: redisai-bench --port N [--conns 16] [--pipeline 1] [--seconds 1] [--rounds 11] [--only a,b]".into())
             }
@@ -241,6 +252,20 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(path) = &o.vectors {
+        let v = vectors::VecOpts {
+            port: o.port,
+            path: path.clone(),
+            limit: o.limit,
+            queries: o.queries,
+            seconds: o.seconds,
+        };
+        if let Err(e) = vectors::run(&v) {
+            eprintln!("vectors: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     println!(
         "conns={} pipeline={} seconds={} rounds={} (ops/s: median over rounds, scenarios interleaved; \
          one op may be 2 commands; latency is per pipelined batch, from the median round)\n",
