@@ -7,7 +7,7 @@ mod common;
 
 use common::rdb;
 use common::vec::{random_vectors, vadd, vadd_all, vsim};
-use common::{Conn, Reply, Server};
+use common::{Conn, Reply, Rng, Server};
 
 const DIM: usize = 16;
 
@@ -131,26 +131,7 @@ fn aof_rewrite_without_preamble_rebuilds_identical_sets() {
     let mut c = s.conn();
     fill(&mut c);
     let before = snapshot(&mut c);
-    c.cmd(&["BGREWRITEAOF"]).expect("r");
-    s.wait_for("the AOF rewrite", 60, |s| {
-        s.info_field("persistence", "aof_rewrite_in_progress")
-            .as_deref()
-            == Some("0")
-            && s.info_field("persistence", "aof_rewrite_scheduled")
-                .as_deref()
-                == Some("0")
-    });
-    assert_eq!(
-        s.info_field("persistence", "aof_last_bgrewrite_status")
-            .as_deref(),
-        Some("ok")
-    );
-    let base = std::fs::read_dir(s.dir.join("appendonlydir"))
-        .expect("aof dir")
-        .flatten()
-        .find(|e| e.file_name().to_string_lossy().contains(".base.aof"))
-        .expect("base aof");
-    let text = std::fs::read(base.path()).expect("read");
+    let text = s.rewrite_aof();
     assert!(!text.starts_with(b"REDIS"));
     let vadds = text.windows(7).filter(|w| w == b"AI.VADD").count();
     let cards: i64 = ["cos", "l2", "i8"]
@@ -193,20 +174,6 @@ fn replica_converges() {
         s.info_field("replication", "slave_repl_offset") == want
     });
     same(&snapshot(&mut p), &snapshot(&mut r), "replica");
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 const WORDS: &[&str] = &[
@@ -287,22 +254,12 @@ fn fuzzed_commands_and_payloads_never_crash() {
     ])
     .expect("r");
     let mut rng = Rng(0x5eed);
-    let cmds = [
-        "AI.VADD",
-        "AI.VSIM",
-        "AI.VREM",
-        "AI.VEMB",
-        "AI.VINFO",
-        "AI.VSETATTR",
-        "AI.VGETATTR",
-        "AI.VRANDMEMBER",
-        "AI.VCARD",
-        "AI.VDIM",
-        "AI.VISMEMBER",
-    ];
+    let cmds = &WORDS[..11];
     let mut replies = 0;
     for round in 0..10_000 {
-        let mut args: Vec<Vec<u8>> = vec![cmds[rng.below(cmds.len())].as_bytes().to_vec()];
+        let mut args: Vec<Vec<u8>> = vec![cmds[rng.below(cmds.len() as u64) as usize]
+            .as_bytes()
+            .to_vec()];
         args.push(if rng.below(4) == 0 {
             b"k2".to_vec()
         } else {
@@ -311,14 +268,19 @@ fn fuzzed_commands_and_payloads_never_crash() {
         let n = rng.below(9);
         for _ in 0..n {
             let a = match rng.below(5) {
-                0 => (0..rng.below(20)).map(|_| rng.next() as u8).collect(),
+                0 => {
+                    let n = rng.below(20) as usize;
+                    rng.bytes(n)
+                }
                 1 => {
                     let v: Vec<f32> = (0..4)
                         .map(|_| (rng.below(200) as f32) / 50.0 - 2.0)
                         .collect();
                     common::vec::blob(&v)
                 }
-                _ => WORDS[rng.below(WORDS.len())].as_bytes().to_vec(),
+                _ => WORDS[rng.below(WORDS.len() as u64) as usize]
+                    .as_bytes()
+                    .to_vec(),
             };
             args.push(a);
         }
@@ -353,7 +315,7 @@ fn fuzzed_commands_and_payloads_never_crash() {
     assert_eq!(refused, cuts, "every truncation is refused");
     for _ in 0..300 {
         let mut p = dump.clone();
-        let at = rng.below(p.len() - 10);
+        let at = rng.below(p.len() as u64 - 10) as usize;
         p[at] ^= 1 << rng.below(8);
         let p = rdb::refooter(&p);
         let r = c

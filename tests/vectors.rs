@@ -487,3 +487,80 @@ fn quantizations_store_and_search() {
     let (f32b, i8b) = (per("qF32"), per("qI8"));
     assert!(i8b < f32b, "I8 {i8b} B/vector vs F32 {f32b}");
 }
+
+#[test]
+fn resp3_reply_types_and_inline_contexts() {
+    let s = Server::start();
+    let mut c = s.conn3();
+    assert_eq!(
+        vadd(&mut c, "v", "a", &[1.0, 2.0], &["SETATTR", r#"{"k":1}"#]),
+        Reply::Bool(true)
+    );
+    assert_eq!(
+        vadd(&mut c, "v", "b", &[2.0, 1.0], &["QUANT", "F32"]),
+        Reply::Bool(true)
+    );
+    assert_eq!(c.cmd(&["AI.VCARD", "v"]).expect("r"), Reply::Int(2));
+    assert_eq!(c.cmd(&["AI.VDIM", "v"]).expect("r"), Reply::Int(2));
+    assert_eq!(
+        c.cmd(&["AI.VEMB", "v", "a"]).expect("r"),
+        Reply::Array(vec![Reply::Double(1.0), Reply::Double(2.0)])
+    );
+    let raw = c.cmd(&["AI.VEMB", "v", "a", "RAW"]).expect("r");
+    let raw = raw.array();
+    assert_eq!(raw[0].text(), "f32");
+    assert!(matches!(raw[2], Reply::Double(n) if (n - 5f64.sqrt()).abs() < 1e-6));
+    let Reply::Map(info) = c.cmd(&["AI.VINFO", "v"]).expect("r") else {
+        panic!("VINFO is a map in RESP3")
+    };
+    assert!(info
+        .iter()
+        .any(|(k, v)| k.text() == "size" && *v == Reply::Int(2)));
+    assert_eq!(
+        c.cmd(&["AI.VSETATTR", "v", "b", "[1]"]).expect("r"),
+        Reply::Bool(true)
+    );
+    assert_eq!(c.cmd(&["AI.VGETATTR", "v", "b"]).expect("r").text(), "[1]");
+    assert_eq!(c.cmd(&["AI.VGETATTR", "v", "zz"]).expect("r"), Reply::Nil);
+    assert_eq!(
+        c.cmd(&["AI.VISMEMBER", "v", "a"]).expect("r"),
+        Reply::Bool(true)
+    );
+    assert_eq!(
+        c.cmd(&["AI.VRANDMEMBER", "v", "-3"])
+            .expect("r")
+            .array()
+            .len(),
+        3
+    );
+    assert_eq!(
+        c.cmd(&["AI.VSIM", "none", "ELE", "a"]).expect("r"),
+        Reply::Array(vec![])
+    );
+    assert_eq!(err(&mut c, &["AI.VDIM", "none"]), "ERR key does not exist");
+    assert_eq!(c.cmd(&["AI.VREM", "v", "a"]).expect("r"), Reply::Bool(true));
+    assert_eq!(
+        c.cmd(&["AI.VREM", "v", "a"]).expect("r"),
+        Reply::Bool(false)
+    );
+    // Under MULTI and Lua the search runs inline.
+    let mut c2 = s.conn();
+    ok(&mut c2, &["MULTI"]);
+    let b = blob(&[1.0, 0.0]);
+    let queued = c2
+        .cmd(&[b"AI.VSIM".as_slice(), b"v", b"FP32", &b])
+        .expect("r");
+    assert_eq!(queued, Reply::Status("QUEUED".into()));
+    let r = c2.cmd(&["EXEC"]).expect("r");
+    assert_eq!(r.array()[0], Reply::Array(vec![Reply::Bulk(b"b".to_vec())]));
+    let r = c2
+        .cmd(&[
+            "EVAL",
+            "return redis.call('AI.VSIM', KEYS[1], 'ELE', 'b')",
+            "1",
+            "v",
+        ])
+        .expect("r");
+    assert_eq!(r, Reply::Array(vec![Reply::Bulk(b"b".to_vec())]));
+    assert_eq!(c2.cmd(&["TYPE", "v"]).expect("r").text(), "AI_VECSET");
+}

@@ -288,3 +288,52 @@ pub fn err(c: &mut Conn, a: &[&str]) -> String {
     assert!(r.is_error(), "{a:?} should fail: {r:?}");
     r.err().to_string()
 }
+
+/// xorshift64*: deterministic, so a failure reproduces from its seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    pub fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+        v[self.below(v.len() as u64) as usize]
+    }
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+impl Server {
+    /// Runs BGREWRITEAOF, waits for it to succeed, and returns the new base
+    /// file's bytes.
+    pub fn rewrite_aof(&self) -> Vec<u8> {
+        let r = self.conn().cmd(&["BGREWRITEAOF"]).expect("reply");
+        assert!(!r.is_error(), "{r:?}");
+        self.wait_for("the AOF rewrite", 60, |s| {
+            s.info_field("persistence", "aof_rewrite_in_progress")
+                .as_deref()
+                == Some("0")
+                && s.info_field("persistence", "aof_rewrite_scheduled")
+                    .as_deref()
+                    == Some("0")
+        });
+        assert_eq!(
+            self.info_field("persistence", "aof_last_bgrewrite_status")
+                .as_deref(),
+            Some("ok")
+        );
+        let base = std::fs::read_dir(self.dir.join("appendonlydir"))
+            .expect("aof dir")
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().contains(".base.aof"))
+            .expect("base aof");
+        std::fs::read(base.path()).expect("read base")
+    }
+}

@@ -25,6 +25,12 @@ const BUILD_EF: usize = 200;
 const K: usize = 10;
 const EFS: [usize; 11] = [10, 20, 40, 60, 80, 100, 150, 200, 300, 400, 800];
 const CONNS: usize = 16;
+const ROUNDS: usize = 3;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
 
 pub struct VecOpts {
     pub port: u16,
@@ -329,27 +335,34 @@ pub fn run(o: &VecOpts) -> Result<(), String> {
     );
 
     println!(
-        "| EF | recall@10 in-process | QPS in-process ({} threads) | recall@10 AI.VSIM | QPS AI.VSIM ({CONNS} conns) | p99 µs | ratio |",
+        "| EF | recall@10 in-process | QPS in-process ({} threads) | recall@10 AI.VSIM | QPS AI.VSIM ({CONNS} conns) | p99 µs | ratio (median of {ROUNDS} paired) |",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     let mut p5 = None;
     for ef in EFS {
-        let (lr, lq) = local_search(&ix, queries, ef, o.seconds);
-        let (sr, sq, p99) = server_search(o.port, "glove", queries, ef, o.seconds)?;
-        let (rl, rs) = (recall(&lr, &truth), recall(&sr, &truth));
-        println!(
-            "| {ef} | {rl:.4} | {lq:.0} | {rs:.4} | {sq:.0} | {p99} | {:.3} |",
-            sq / lq
-        );
+        // Three paired rounds (in-process, then server), medians reported:
+        // the VM's speed drifts, and pairing cancels most of it.
+        let (mut lqs, mut sqs, mut ratios, mut p99s) = (vec![], vec![], vec![], vec![]);
+        let (mut rl, mut rs) = (0.0, 0.0);
+        for _ in 0..ROUNDS {
+            let (lr, lq) = local_search(&ix, queries, ef, o.seconds);
+            let (sr, sq, p99) = server_search(o.port, "glove", queries, ef, o.seconds)?;
+            (rl, rs) = (recall(&lr, &truth), recall(&sr, &truth));
+            lqs.push(lq);
+            sqs.push(sq);
+            ratios.push(sq / lq);
+            p99s.push(p99 as f64);
+        }
+        let (lq, sq, ratio, p99) = (median(lqs), median(sqs), median(ratios), median(p99s));
+        println!("| {ef} | {rl:.4} | {lq:.0} | {rs:.4} | {sq:.0} | {p99:.0} | {ratio:.3} |");
         if p5.is_none() && rs >= 0.95 {
-            p5 = Some((ef, rs, sq, lq));
+            p5 = Some((ef, rs, sq, lq, ratio));
         }
     }
     match p5 {
-        Some((ef, r, sq, lq)) => println!(
-            "\nP5 = QPS(AI.VSIM) / QPS(in-process) at EF {ef} (recall@10 {r:.4}) = {sq:.0} / {lq:.0} = {:.3} (target >= 0.6)",
-            sq / lq
+        Some((ef, r, sq, lq, ratio)) => println!(
+            "\nP5 = QPS(AI.VSIM) / QPS(in-process) at EF {ef} (recall@10 {r:.4}) = {sq:.0} / {lq:.0}; median of {ROUNDS} paired rounds = {ratio:.3} (target >= 0.6)"
         ),
         None => println!("\nP5: no EF reached recall@10 0.95"),
     }
