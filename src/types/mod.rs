@@ -9,8 +9,10 @@ pub mod model_type;
 pub mod tensor_type;
 pub mod vecset_type;
 
-use std::os::raw::c_void;
+use std::os::raw::{c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use redis_module::raw;
 
 /// Runs a type callback body, containing any panic (it is logged by the
 /// panic hook) and returning `fallback` instead.
@@ -21,4 +23,45 @@ pub(crate) fn guarded<T>(fallback: T, f: impl FnOnce() -> T) -> T {
 /// Moves a value into a raw pointer Redis will own.
 pub(crate) fn into_raw<T>(v: T) -> *mut c_void {
     Box::into_raw(Box::new(v)).cast::<c_void>()
+}
+
+/// The callbacks every module type here has.
+pub(crate) struct Callbacks {
+    pub rdb_load: unsafe extern "C" fn(*mut raw::RedisModuleIO, c_int) -> *mut c_void,
+    pub rdb_save: unsafe extern "C" fn(*mut raw::RedisModuleIO, *mut c_void),
+    pub aof_rewrite:
+        unsafe extern "C" fn(*mut raw::RedisModuleIO, *mut raw::RedisModuleString, *mut c_void),
+    pub mem_usage: unsafe extern "C" fn(*const c_void) -> usize,
+    pub digest: unsafe extern "C" fn(*mut raw::RedisModuleDigest, *mut c_void),
+    pub free: unsafe extern "C" fn(*mut c_void),
+    pub copy: unsafe extern "C" fn(
+        *mut raw::RedisModuleString,
+        *mut raw::RedisModuleString,
+        *const c_void,
+    ) -> *mut c_void,
+}
+
+/// Redis's method table for a type with `c`'s callbacks and no others.
+pub(crate) const fn methods(c: Callbacks) -> raw::RedisModuleTypeMethods {
+    raw::RedisModuleTypeMethods {
+        version: raw::REDISMODULE_TYPE_METHOD_VERSION as u64,
+        rdb_load: Some(c.rdb_load),
+        rdb_save: Some(c.rdb_save),
+        aof_rewrite: Some(c.aof_rewrite),
+        mem_usage: Some(c.mem_usage),
+        digest: Some(c.digest),
+        free: Some(c.free),
+        aux_load: None,
+        aux_save: None,
+        aux_save2: None,
+        aux_save_triggers: 0,
+        free_effort: None,
+        unlink: None,
+        copy: Some(c.copy),
+        defrag: None,
+        mem_usage2: None,
+        free_effort2: None,
+        unlink2: None,
+        copy2: None,
+    }
 }

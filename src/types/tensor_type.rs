@@ -12,7 +12,7 @@ use redis_module::native_types::RedisType;
 use redis_module::raw;
 
 use super::io::{string_bytes, Digest, Io};
-use super::{guarded, into_raw};
+use super::{guarded, into_raw, methods, Callbacks};
 use crate::args::Arg;
 use crate::error::{Error, Result};
 use crate::ffi::emit::emit_aof;
@@ -26,27 +26,15 @@ pub type TensorValue = Arc<Tensor>;
 pub static TENSOR_TYPE: RedisType = RedisType::new(
     "AI_TENSOR",
     ENCVER,
-    raw::RedisModuleTypeMethods {
-        version: raw::REDISMODULE_TYPE_METHOD_VERSION as u64,
-        rdb_load: Some(rdb_load),
-        rdb_save: Some(rdb_save),
-        aof_rewrite: Some(aof_rewrite),
-        mem_usage: Some(mem_usage),
-        digest: Some(digest),
-        free: Some(free),
-        aux_load: None,
-        aux_save: None,
-        aux_save2: None,
-        aux_save_triggers: 0,
-        free_effort: None,
-        unlink: None,
-        copy: Some(copy),
-        defrag: None,
-        mem_usage2: None,
-        free_effort2: None,
-        unlink2: None,
-        copy2: None,
-    },
+    methods(Callbacks {
+        rdb_load,
+        rdb_save,
+        aof_rewrite,
+        mem_usage,
+        digest,
+        free,
+        copy,
+    }),
 );
 
 /// The tensor at a read-only key: `Ok(None)` when the key is empty,
