@@ -564,3 +564,45 @@ fn resp3_reply_types_and_inline_contexts() {
     assert_eq!(r, Reply::Array(vec![Reply::Bulk(b"b".to_vec())]));
     assert_eq!(c2.cmd(&["TYPE", "v"]).expect("r").text(), "AI_VECSET");
 }
+
+#[test]
+fn mass_removal_keeps_recall_and_gives_memory_back() {
+    let s = Server::start();
+    let mut c = s.conn();
+    let data = random_vectors(6_000, 16, 55);
+    vadd_all(&mut c, "m", &data, &[]);
+    let full = c.cmd(&["MEMORY", "USAGE", "m"]).expect("r").int();
+    for i in 0..5_000 {
+        let r = c.cmd(&["AI.VREM", "m", &format!("e{i}")]).expect("r");
+        assert_eq!(r, Reply::Int(1));
+    }
+    // The rebuild runs off the main thread; the next write adopts it
+    // (VSETATTR does not change the index, so it never overtakes a rebuild).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let r = c.cmd(&["AI.VSETATTR", "m", "e5999", "{}"]).expect("r");
+        assert_eq!(r, Reply::Int(1));
+        let now = c.cmd(&["MEMORY", "USAGE", "m"]).expect("r").int();
+        if now * 2 < full {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{now} of {full} bytes after removing 5/6"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(c.cmd(&["AI.VCARD", "m"]).expect("r"), Reply::Int(1_000));
+    assert_eq!(
+        c.cmd(&["AI.VEMB", "m", "e5999", "RAW"]).expect("r").array()[1].bulk(),
+        blob(&data[5999]).as_slice()
+    );
+    let (mut hit, mut total) = (0, 0);
+    for q in random_vectors(50, 16, 777) {
+        let truth = names(&vsim(&mut c, "m", &q, &["TRUTH"]));
+        let got = names(&vsim(&mut c, "m", &q, &[]));
+        hit += got.iter().filter(|g| truth.contains(g)).count();
+        total += truth.len();
+    }
+    assert!(hit * 100 >= total * 95, "recall {hit}/{total}");
+}

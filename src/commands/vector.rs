@@ -71,6 +71,7 @@ pub fn vadd(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                 .write()
                 .add(name, &vector, req.attrs, req.ef)
                 .map_err(Error::err)?;
+            crate::vector::compact::compact_in_background(&set);
             added
         }
         None => {
@@ -119,6 +120,8 @@ pub fn vrem(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         if empty {
             key.delete()
                 .map_err(|_| Error::err("could not delete the key"))?;
+        } else {
+            crate::vector::compact::compact_in_background(&set);
         }
         ctx.replicate_verbatim();
         notify(ctx, c"ai.vrem", &args[1]);

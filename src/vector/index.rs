@@ -275,11 +275,6 @@ impl VecIndex {
         Ok(self.index.remove(id).map_err(text)? > 0)
     }
 
-    /// Prunes links to removed slots (after many removals).
-    pub fn compact(&mut self) -> Result<(), String> {
-        self.index.compact().map_err(text)
-    }
-
     /// The stored vector of `id`, de-quantized (I8: the unit vector).
     pub fn get(&self, id: u64) -> Option<Vec<f32>> {
         let mut v = vec![0f32; self.spec.dim];

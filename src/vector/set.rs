@@ -10,15 +10,15 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::filter::Filter;
 use super::index::{norm, Metric, Quant, Spec, VecIndex};
 
-/// Removed slots usearch keeps for reuse; past this many (and past a
-/// quarter of the set) the graph is compacted.
-const COMPACT_AFTER: usize = 1024;
+/// Removed slots usearch keeps for reuse; past this many (and past the
+/// number of live elements) the graph is rebuilt (see `compact.rs`).
+pub(super) const COMPACT_AFTER: usize = 1024;
 
 static NEXT_UID: AtomicU64 = AtomicU64::new(1);
 
@@ -55,7 +55,7 @@ pub struct VecSet {
 /// The set's contents, reached through [`VecSet::read`] / [`VecSet::write`].
 #[derive(Debug)]
 pub struct SetData {
-    index: VecIndex,
+    pub(super) index: VecIndex,
     names: HashMap<Box<[u8]>, u64>,
     elems: HashMap<u64, Elem>,
     /// Every id, densely, for random picks.
@@ -63,7 +63,14 @@ pub struct SetData {
     next_id: u64,
     attr_count: usize,
     /// usearch slots freed by removals and not reused since.
-    free_slots: usize,
+    pub(super) free_slots: usize,
+    /// Bumped by every change to the index (compaction checks it).
+    pub(super) generation: u64,
+    /// A compacted index built off the main thread, and the generation it
+    /// was built from; adopted by the next write if nothing changed since.
+    pub(super) rebuilt: Mutex<Option<(u64, VecIndex)>>,
+    /// A compaction is running or waiting to be adopted.
+    pub(super) compacting: AtomicBool,
 }
 
 /// A new vector for an element.
@@ -188,6 +195,9 @@ impl SetData {
             next_id: 0,
             attr_count: 0,
             free_slots: 0,
+            generation: 0,
+            rebuilt: Mutex::new(None),
+            compacting: AtomicBool::new(false),
         }
     }
 
@@ -228,6 +238,8 @@ impl SetData {
         attrs: Option<Option<Box<str>>>,
         ef: usize,
     ) -> Result<bool, String> {
+        self.adopt_rebuilt();
+        self.generation += 1;
         let existing = self.id(name);
         let id = existing.unwrap_or(self.next_id);
         let added = match v {
@@ -278,13 +290,11 @@ impl SetData {
         let Some(id) = self.id(name) else {
             return Ok(false);
         };
+        self.adopt_rebuilt();
+        self.generation += 1;
         self.index.remove(id)?;
         self.forget(name);
         self.free_slots += 1;
-        if self.free_slots > COMPACT_AFTER && self.free_slots > self.len() / 4 {
-            self.index.compact()?;
-            self.free_slots = 0;
-        }
         Ok(true)
     }
 
@@ -333,6 +343,7 @@ impl SetData {
 
     /// Sets or clears the attributes of `name`; false if it is not there.
     pub fn set_attrs(&mut self, name: &[u8], attrs: Option<Box<str>>) -> bool {
+        self.adopt_rebuilt();
         let Some(e) = self.id(name).and_then(|id| self.elems.get_mut(&id)) else {
             return false;
         };

@@ -177,25 +177,107 @@ fn i8_keeps_norms_and_duplicate_is_deep() {
 }
 
 #[test]
-fn removals_reuse_slots_and_compact() {
-    let set = VecSet::new(spec(4, Metric::L2, Quant::F32)).expect("set");
-    let mut d = set.write();
+fn removals_reuse_slots_then_a_rebuild_gives_memory_back() {
+    let set = std::sync::Arc::new(VecSet::new(spec(8, Metric::Cosine, Quant::F32)).expect("set"));
     let mut s = 9u64;
-    for round in 0..3 {
-        for i in 0..1500 {
-            let v: Vec<f32> = (0..4).map(|_| rng(&mut s)).collect();
-            d.add(format!("r{round}-{i}").as_bytes(), &floats(&v), None, 0)
+    let data: Vec<Vec<f32>> = (0..3000)
+        .map(|_| (0..8).map(|_| rng(&mut s)).collect())
+        .collect();
+    {
+        let mut d = set.write();
+        // Slots are reused: add and remove the same 500, three times.
+        for round in 0..3 {
+            for (i, v) in data.iter().take(500).enumerate() {
+                d.add(format!("r{round}-{i}").as_bytes(), &floats(v), None, 0)
+                    .expect("add");
+            }
+            for i in 0..500 {
+                assert!(d.remove(format!("r{round}-{i}").as_bytes()).expect("rem"));
+            }
+        }
+        assert!(d.index().capacity() <= 1024, "{}", d.index().capacity());
+        for (i, v) in data.iter().enumerate() {
+            d.add(format!("e{i}").as_bytes(), &floats(v), None, 0)
                 .expect("add");
         }
-        for i in 0..1500 {
-            assert!(d.remove(format!("r{round}-{i}").as_bytes()).expect("rem"));
+        for i in 0..2500 {
+            d.remove(format!("e{i}").as_bytes()).expect("rem");
         }
+        assert!(d.wants_compaction());
     }
-    assert!(d.is_empty());
-    // Slots were reused: capacity did not grow with each round.
-    assert!(d.index().capacity() <= 2048, "{}", d.index().capacity());
-    d.add(b"last", &floats(&[1.0, 2.0, 3.0, 4.0]), None, 0)
-        .expect("add");
-    let hits = d.search(&[1.0, 2.0, 3.0, 4.0], &opts(1)).expect("search");
-    assert_eq!(hits[0].name, b"last");
+    let before = set.read().index().capacity();
+    assert!(crate::vector::compact::compact_in_background(&set));
+    // A second trigger while one runs does nothing.
+    assert!(!crate::vector::compact::compact_in_background(&set));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while set
+        .read()
+        .rebuilt
+        .lock()
+        .map(|r| r.is_none())
+        .unwrap_or(true)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "rebuild did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let mut d = set.write();
+    // The next write adopts the rebuilt index.
+    d.add(b"new", &floats(&[1.0; 8]), None, 0).expect("add");
+    assert!(
+        d.index().capacity() < before,
+        "{} vs {before}",
+        d.index().capacity()
+    );
+    assert_eq!(d.len(), 501);
+    assert_eq!(d.index().len(), 501);
+    let (mut hit, mut total) = (0, 0);
+    for q in data.iter().skip(2500).take(50) {
+        let mut o = opts(10);
+        o.truth = true;
+        let truth: Vec<Vec<u8>> = d
+            .search(q, &o)
+            .expect("truth")
+            .into_iter()
+            .map(|h| h.name)
+            .collect();
+        let got: Vec<Vec<u8>> = d
+            .search(q, &opts(10))
+            .expect("search")
+            .into_iter()
+            .map(|h| h.name)
+            .collect();
+        hit += got.iter().filter(|g| truth.contains(g)).count();
+        total += truth.len();
+    }
+    assert!(hit * 100 >= total * 95, "recall {hit}/{total}");
+    assert_eq!(d.vector(b"e2999"), Some(data[2999].clone()));
+}
+
+#[test]
+fn a_rebuild_is_dropped_when_the_set_changed_meanwhile() {
+    let set = std::sync::Arc::new(VecSet::new(spec(4, Metric::L2, Quant::F32)).expect("set"));
+    let mut s = 3u64;
+    {
+        let mut d = set.write();
+        for i in 0..1500 {
+            let v: Vec<f32> = (0..4).map(|_| rng(&mut s)).collect();
+            d.add(format!("e{i}").as_bytes(), &floats(&v), None, 0)
+                .expect("add");
+        }
+        for i in 0..1200 {
+            d.remove(format!("e{i}").as_bytes()).expect("rem");
+        }
+        // Deposit a rebuild from an older generation by hand.
+        let stale = VecIndex::new(d.spec()).expect("index");
+        let g = d.generation - 1;
+        *d.rebuilt.lock().expect("lock") = Some((g, stale));
+        d.compacting.store(true, Ordering::Release);
+        d.add(b"x", &floats(&[0.0; 4]), None, 0).expect("add");
+        // Not adopted: the set keeps its elements, and may compact again.
+        assert_eq!(d.index().len(), 301);
+        assert!(!d.compacting.load(Ordering::Acquire));
+    }
 }

@@ -1,0 +1,128 @@
+//! Compaction of a vector set after many removals. Redis-free.
+//!
+//! usearch keeps a removed element's slot as a tombstone that later adds
+//! reuse, so the index never grows past its peak, and searches stay
+//! accurate (tombstones are still walked, never returned). Memory is only
+//! given back by building a new index from the live vectors. usearch's own
+//! `compact()` was tried and is not used: on 100,000 GloVe vectors with
+//! 80% removed it took recall@10 from 0.996 to 0.465.
+//!
+//! Building takes seconds for a large set, so it runs on its own thread
+//! from a snapshot taken under the read lock (searches go on). The result
+//! waits in the set; the next write on the main thread adopts it, but only
+//! if nothing changed the index since the snapshot. A build overtaken by
+//! writes is dropped and retried from a new snapshot, up to 8 times with a
+//! growing pause; after that a later removal starts again. A write never
+//! waits for a rebuild. Under a constant stream of writes to one set the
+//! rebuild may never land: the set then keeps its (accurate) tombstones.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
+
+use super::set::{SetData, VecSet, COMPACT_AFTER};
+use super::VecIndex;
+
+/// Snapshots tried before giving up while writes keep coming.
+const TRIES: u32 = 8;
+
+impl SetData {
+    /// Whether enough slots are tombstones to rebuild: more than 1,024 and
+    /// more than the live elements.
+    pub fn wants_compaction(&self) -> bool {
+        self.free_slots > COMPACT_AFTER
+            && self.free_slots > self.len()
+            && !self.compacting.load(Ordering::Acquire)
+    }
+
+    /// Swaps in a finished rebuild if it was built from the current index.
+    pub(super) fn adopt_rebuilt(&mut self) {
+        let done = self
+            .rebuilt
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some((generation, index)) = done {
+            if generation == self.generation {
+                self.index = index;
+                self.free_slots = 0;
+            }
+            self.compacting.store(false, Ordering::Release);
+        }
+    }
+
+    /// The live vectors in stored form, and the generation they are from.
+    fn snapshot(&self) -> (u64, Vec<(u64, Vec<u8>)>) {
+        let items = self
+            .elements()
+            .filter_map(|(id, _)| self.index.raw(id).map(|raw| (id, raw)))
+            .collect();
+        (self.generation, items)
+    }
+}
+
+/// Starts rebuilding `set` on a thread of its own if it wants compaction.
+/// Returns whether a rebuild started.
+pub fn compact_in_background(set: &Arc<VecSet>) -> bool {
+    {
+        let d = set.read();
+        if !d.wants_compaction() {
+            return false;
+        }
+        d.compacting.store(true, Ordering::Release);
+    }
+    let job = Arc::clone(set);
+    let spawned = std::thread::Builder::new()
+        .name("ai-vcompact".to_string())
+        .spawn(move || rebuild(&job));
+    if spawned.is_err() {
+        set.read().compacting.store(false, Ordering::Release);
+        return false;
+    }
+    true
+}
+
+/// Rebuilds until a snapshot survives unchanged to the end of its build
+/// (writes in the meantime discard it), a few tries at most.
+fn rebuild(set: &Arc<VecSet>) {
+    for attempt in 0..TRIES {
+        let (generation, spec, items) = {
+            let d = set.read();
+            if d.free_slots <= COMPACT_AFTER || d.free_slots <= d.len() {
+                break;
+            }
+            let (g, items) = d.snapshot();
+            (g, d.spec(), items)
+        };
+        // A write overtook the snapshot, or the key is gone (this thread
+        // holds the last reference): stop early.
+        let changed = || Arc::strong_count(set) == 1 || set.read().generation != generation;
+        let built = VecIndex::new(spec).and_then(|mut index| {
+            for (n, (id, raw)) in items.iter().enumerate() {
+                // Overtaken by a write: stop early and take a new snapshot.
+                if n % 1024 == 1023 && changed() {
+                    return Ok(None);
+                }
+                index.add_raw(*id, raw, 0)?;
+            }
+            Ok(Some(index))
+        });
+        let index = match built {
+            Ok(Some(index)) => index,
+            Ok(None) if Arc::strong_count(set) == 1 => return,
+            Ok(None) => {
+                std::thread::sleep(std::time::Duration::from_millis(20 << attempt.min(6)));
+                continue;
+            }
+            Err(_) => break,
+        };
+        let d = set.read();
+        if d.generation == generation {
+            *d.rebuilt.lock().unwrap_or_else(PoisonError::into_inner) = Some((generation, index));
+            return;
+        }
+        drop(d);
+        std::thread::sleep(std::time::Duration::from_millis(20 << attempt.min(6)));
+    }
+    // Nothing to adopt: let a later removal start again.
+    set.read().compacting.store(false, Ordering::Release);
+}
