@@ -10,6 +10,8 @@
 //! recall@10 and queries/s of both; P5 is their QPS ratio at the smallest EF
 //! whose recall@10 is at least 0.95. P6 times DEBUG RELOAD NOSAVE against
 //! the build, and MEMORY USAGE per vector is measured for F32, F16 and I8.
+//! Last, 80% of the set is removed and the background rebuild is timed,
+//! with MEMORY USAGE and recall (against AI.VSIM TRUTH) before and after.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -120,8 +122,13 @@ fn connect(port: u16) -> Result<Conn, String> {
     Conn::connect(port, Duration::from_secs(600)).map_err(|e| format!("connect: {e}"))
 }
 
-/// AI.VADD of every row, pipelined over 4 connections; seconds taken.
-fn server_build(port: u16, key: &str, data: &[Vec<f32>], extra: &[&str]) -> Result<f64, String> {
+/// Sends `count` commands made by `make(i, buf)`, 256 per pipelined batch
+/// over 4 connections; seconds taken. Any error reply fails the run.
+fn pipelined(
+    port: u16,
+    count: usize,
+    make: &(dyn Fn(usize, &mut Vec<u8>) + Sync),
+) -> Result<f64, String> {
     let t = Instant::now();
     let next = AtomicUsize::new(0);
     let chunk = 256;
@@ -132,25 +139,18 @@ fn server_build(port: u16, key: &str, data: &[Vec<f32>], extra: &[&str]) -> Resu
                     let mut c = connect(port)?;
                     loop {
                         let start = next.fetch_add(chunk, Ordering::Relaxed);
-                        if start >= data.len() {
+                        if start >= count {
                             return Ok(());
                         }
-                        let end = (start + chunk).min(data.len());
+                        let end = (start + chunk).min(count);
                         let mut buf = Vec::new();
-                        for (i, v) in data[start..end].iter().enumerate() {
-                            let name = format!("{}", start + i);
-                            let b = blob(v);
-                            let mut args: Vec<&[u8]> =
-                                vec![b"AI.VADD", key.as_bytes(), b"FP32", &b, name.as_bytes()];
-                            args.extend(extra.iter().map(|e| e.as_bytes()));
-                            resp::encode(&args, &mut buf);
-                        }
+                        (start..end).for_each(|i| make(i, &mut buf));
                         c.send_raw(&buf)
                             .and_then(|_| c.flush())
                             .map_err(|e| e.to_string())?;
                         for _ in start..end {
                             if let Reply::Error(e) = c.read().map_err(|e| e.to_string())? {
-                                return Err(format!("AI.VADD: {e}"));
+                                return Err(e);
                             }
                         }
                     }
@@ -163,6 +163,17 @@ fn server_build(port: u16, key: &str, data: &[Vec<f32>], extra: &[&str]) -> Resu
             .collect::<Result<Vec<()>, String>>()
     })?;
     Ok(t.elapsed().as_secs_f64())
+}
+
+/// AI.VADD of every row (named by its index); seconds taken.
+fn server_build(port: u16, key: &str, data: &[Vec<f32>], extra: &[&str]) -> Result<f64, String> {
+    pipelined(port, data.len(), &|i, buf| {
+        let (b, name) = (blob(&data[i]), i.to_string());
+        let mut args: Vec<&[u8]> = vec![b"AI.VADD", key.as_bytes(), b"FP32", &b, name.as_bytes()];
+        args.extend(extra.iter().map(|e| e.as_bytes()));
+        resp::encode(&args, buf);
+    })
+    .map_err(|e| format!("AI.VADD: {e}"))
 }
 
 fn recall(got: &[Vec<u64>], truth: &[Vec<u64>]) -> f64 {
@@ -398,5 +409,62 @@ pub fn run(o: &VecOpts) -> Result<(), String> {
         println!("| {q} | {per:.0} | {} |", sub.len());
         let _ = c.cmd(&["DEL", &key]);
     }
+    removal(o.port, &mut c, base.len(), &queries[..200])
+}
+
+/// recall@10 of AI.VSIM at `ef` against AI.VSIM TRUTH.
+fn server_recall(c: &mut Conn, queries: &[Vec<f32>], ef: usize) -> Result<f64, String> {
+    let (mut hit, mut total) = (0, 0);
+    for q in queries {
+        let b = blob(q);
+        let r = c
+            .cmd(&[b"AI.VSIM".as_slice(), b"glove", b"FP32", &b, b"TRUTH"])
+            .map_err(|e| e.to_string())?;
+        let truth: HashSet<u64> = r
+            .array()
+            .iter()
+            .filter_map(|x| x.text().parse().ok())
+            .collect();
+        let got = server_query(c, "glove", q, ef)?;
+        hit += got.iter().filter(|g| truth.contains(g)).count();
+        total += truth.len();
+    }
+    Ok(hit as f64 / total.max(1) as f64)
+}
+
+/// Removes 80% of the set with AI.VREM, then waits for the background
+/// rebuild to be adopted (a VSETATTR is the write that adopts it).
+fn removal(port: u16, c: &mut Conn, n: usize, queries: &[Vec<f32>]) -> Result<(), String> {
+    let gone = n * 8 / 10;
+    let (mem_full, recall_full) = (memory_usage(c, "glove")?, server_recall(c, queries, 150)?);
+    let secs = pipelined(port, gone, &|i, buf| {
+        resp::encode(
+            &[b"AI.VREM".as_slice(), b"glove", i.to_string().as_bytes()],
+            buf,
+        )
+    })
+    .map_err(|e| format!("AI.VREM: {e}"))?;
+    let (mem_tomb, recall_tomb) = (memory_usage(c, "glove")?, server_recall(c, queries, 150)?);
+    let t = Instant::now();
+    let last = (n - 1).to_string();
+    let landed = loop {
+        c.cmd(&["AI.VSETATTR", "glove", &last, "{}"])
+            .map_err(|e| e.to_string())?;
+        if (memory_usage(c, "glove")? as f64) < mem_tomb as f64 * 0.6 {
+            break true;
+        }
+        if t.elapsed() > Duration::from_secs(600) {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    let wait = t.elapsed().as_secs_f64();
+    let (mem_after, recall_after) = (memory_usage(c, "glove")?, server_recall(c, queries, 150)?);
+    println!("\nRemoval: {gone} of {n} elements removed with AI.VREM (4 connections x 256 pipelined) in {secs:.1} s ({:.0}/s); the background rebuild was adopted {} s after the last removal{}", gone as f64 / secs, format_args!("{wait:.1}"), if landed { "" } else { " (NOT within 600 s)" });
+    println!("\n| state | MEMORY USAGE | recall@10 at EF 150 (vs TRUTH, 200 queries) |");
+    println!("|---|---:|---:|");
+    println!("| full ({n}) | {mem_full} | {recall_full:.4} |");
+    println!("| 80% removed, tombstones | {mem_tomb} | {recall_tomb:.4} |");
+    println!("| after the rebuild | {mem_after} | {recall_after:.4} |");
     Ok(())
 }
