@@ -159,26 +159,7 @@ fn aof_rewrite_without_preamble_replays() {
         "verbatim TENSORSET in the AOF"
     );
 
-    assert!(!c.cmd(&["BGREWRITEAOF"]).expect("reply").is_error());
-    s.wait_for("the AOF rewrite", 30, |s| {
-        s.info_field("persistence", "aof_rewrite_in_progress")
-            .as_deref()
-            == Some("0")
-            && s.info_field("persistence", "aof_rewrite_scheduled")
-                .as_deref()
-                == Some("0")
-    });
-    assert_eq!(
-        s.info_field("persistence", "aof_last_bgrewrite_status")
-            .as_deref(),
-        Some("ok")
-    );
-    let base = std::fs::read_dir(&aof_dir)
-        .expect("aof dir")
-        .flatten()
-        .find(|e| e.file_name().to_string_lossy().contains(".base.aof"))
-        .expect("base aof");
-    let text = std::fs::read(base.path()).expect("read base");
+    let text = s.rewrite_aof();
     assert!(
         !text.starts_with(b"REDIS"),
         "the rewrite must not use an RDB preamble"
