@@ -94,6 +94,7 @@ fn add_update_and_small_commands_in_resp2() {
         ["vector-dim", "3"],
         ["size", "3"],
         ["attributes-count", "1"],
+        ["deleted-slots", "0"],
     ] {
         let at = info.iter().position(|x| x == pair[0]).expect(pair[0]);
         assert_eq!(info[at + 1], pair[1], "{}", pair[0]);

@@ -209,7 +209,7 @@ pub fn vinfo(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     };
     let info = set.read().info(set.uid());
     let s = info.spec;
-    reply.map(11);
+    reply.map(12);
     reply.bulk(b"quant-type");
     reply.bulk(raw_quant_name(s.quant).as_bytes());
     reply.bulk(b"distance-metric");
@@ -232,6 +232,8 @@ pub fn vinfo(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     reply.int(info.max_id as i64);
     reply.bulk(b"capacity");
     reply.int(info.capacity as i64);
+    reply.bulk(b"deleted-slots");
+    reply.int(info.free_slots as i64);
     Ok(RedisValue::NoReply)
 }
 

@@ -112,7 +112,6 @@ pub struct Info {
     pub max_id: u64,
     pub capacity: usize,
     pub free_slots: usize,
-    pub memory: usize,
 }
 
 impl VecSet {
@@ -403,7 +402,6 @@ impl SetData {
             max_id: self.next_id,
             capacity: self.index.capacity(),
             free_slots: self.free_slots,
-            memory: self.memory_usage(),
         }
     }
 
