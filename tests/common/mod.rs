@@ -43,11 +43,23 @@ pub fn has_feature(name: &str) -> bool {
         .any(|f| f.trim() == name)
 }
 
+/// A port no other process is listening on. Ports come from 20000..32000,
+/// below Linux's ephemeral range (32768..60999), so an outgoing connection of
+/// another test can never take one between this check and the server's bind;
+/// each process starts at its own offset and walks forward.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free port")
+    const LOW: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let base = std::process::id().wrapping_mul(7919);
+    for _ in 0..SPAN {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed) as u32;
+        let port = (LOW + base.wrapping_add(n) % SPAN) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in {LOW}..{}", LOW + SPAN)
 }
 
 fn temp_dir() -> PathBuf {
@@ -99,8 +111,24 @@ impl Server {
             module_args: module_args.iter().map(|s| s.to_string()).collect(),
             extra: extra.iter().map(|s| s.to_string()).collect(),
         };
-        s.launch()?;
-        Ok(s)
+        // A port that was free when picked can still be taken before the
+        // server binds it (another process scanning the same range): then,
+        // and only then, try again on a new port.
+        for _ in 0..5 {
+            match s.launch() {
+                Err(_) if s.lost_port_race() => {
+                    let _ = std::fs::remove_file(s.log_path());
+                    s.port = free_port();
+                }
+                other => return other.map(|()| s),
+            }
+        }
+        s.launch().map(|()| s)
+    }
+
+    /// Whether the last launch failed only because its port was taken.
+    fn lost_port_race(&self) -> bool {
+        self.log().contains("Address already in use")
     }
 
     fn launch(&mut self) -> Result<(), String> {
@@ -135,11 +163,18 @@ impl Server {
         self.child = Some(child);
         let deadline = Instant::now() + START_DEADLINE;
         loop {
+            // Up means: the process that answers on the port is our child
+            // (not another server that happens to hold it).
+            let pid = self.child.as_ref().map(|c| c.id().to_string());
             if let Ok(mut c) = Conn::connect(self.port, Duration::from_secs(5)) {
-                if let Ok(Reply::Status(s)) = c.cmd(&["PING"]) {
-                    if s == "PONG" {
-                        return Ok(());
-                    }
+                let pong = matches!(c.cmd(&["PING"]), Ok(Reply::Status(s)) if s == "PONG");
+                let ours = pong
+                    && matches!(c.cmd(&["INFO", "server"]), Ok(r @ Reply::Bulk(_))
+                    if r.text().lines().any(|l| {
+                        l.trim().strip_prefix("process_id:") == pid.as_deref()
+                    }));
+                if ours {
+                    return Ok(());
                 }
             }
             let exited = self
