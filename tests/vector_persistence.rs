@@ -374,6 +374,30 @@ fn searches_race_writes_and_deletes() {
         w.cmd(&["DEL", "race"]).expect("r");
         vadd_all(&mut w, "race", &data[..500], &[]);
     }
+    // A mass removal under the searches: the background rebuild must land
+    // (installed under the GIL when the lock is free, or adopted by a write).
+    let more = random_vectors(3_000, DIM, 5);
+    let named: Vec<(String, &[f32])> = more
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (format!("m{i}"), v.as_slice()))
+        .collect();
+    for (name, v) in &named {
+        vadd(&mut w, "race", name, v, &[]);
+    }
+    for (name, _) in named.iter().take(2_900) {
+        assert_eq!(w.cmd(&["AI.VREM", "race", name]).expect("r"), Reply::Int(1));
+    }
+    s.wait_for("the rebuild to land under searches", 60, |_| {
+        let r = w.cmd(&["AI.VSETATTR", "race", "m2999", "{}"]).expect("r");
+        assert_eq!(r, Reply::Int(1));
+        let info = w.cmd(&["AI.VINFO", "race"]).expect("r");
+        let a = info.array();
+        a.iter()
+            .position(|x| !matches!(x, Reply::Int(_)) && x.text() == "deleted-slots")
+            .is_some_and(|at| a[at + 1] == Reply::Int(0))
+    });
+    assert_eq!(w.cmd(&["AI.VCARD", "race"]).expect("r"), Reply::Int(600));
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let total: usize = readers.into_iter().map(|h| h.join().expect("reader")).sum();
     assert!(total > 100, "{total} searches");

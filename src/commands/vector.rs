@@ -71,7 +71,7 @@ pub fn vadd(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                 .write()
                 .add(name, &vector, req.attrs, req.ef)
                 .map_err(Error::err)?;
-            crate::vector::compact::compact_in_background(&set);
+            crate::vector::compact::compact_in_background(&set, crate::ffi::with_gil);
             added
         }
         None => {
@@ -121,7 +121,7 @@ pub fn vrem(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             key.delete()
                 .map_err(|_| Error::err("could not delete the key"))?;
         } else {
-            crate::vector::compact::compact_in_background(&set);
+            crate::vector::compact::compact_in_background(&set, crate::ffi::with_gil);
         }
         ctx.replicate_verbatim();
         notify(ctx, c"ai.vrem", &args[1]);

@@ -58,6 +58,15 @@ pub fn notify(ctx: &Context, event: &CStr, key: &RedisString) {
     }
 }
 
+/// Runs `f` on the calling (background) thread while holding the module
+/// GIL, so no command and no fork runs meanwhile. Never call it on the main
+/// thread, which holds the GIL already.
+pub fn with_gil(f: &mut dyn FnMut()) {
+    let ctx = redis_module::ThreadSafeContext::new();
+    let _locked = ctx.lock();
+    f();
+}
+
 /// User and system CPU time of `who` (`RUSAGE_SELF`, `RUSAGE_CHILDREN`, or
 /// `RUSAGE_THREAD` for the calling thread).
 pub fn rusage(who: c_int) -> Option<(std::time::Duration, std::time::Duration)> {

@@ -8,13 +8,18 @@
 //! 80% removed it took recall@10 from 0.996 to 0.465.
 //!
 //! Building takes seconds for a large set, so it runs on its own thread
-//! from a snapshot taken under the read lock (searches go on). The result
-//! waits in the set; the next write on the main thread adopts it, but only
-//! if nothing changed the index since the snapshot. A build overtaken by
-//! writes is dropped and retried from a new snapshot, up to 8 times with a
-//! growing pause; after that a later removal starts again. A write never
-//! waits for a rebuild. Under a constant stream of writes to one set the
-//! rebuild may never land: the set then keeps its (accurate) tombstones.
+//! from a snapshot taken under the read lock (searches go on). The thread
+//! then installs the result itself, inside the caller's `Exclusive` (the
+//! Redis side holds the module GIL there, so no command and no fork runs
+//! meanwhile) and only if the set's lock is free at once: the swap is O(1),
+//! and the old graph is freed after both locks are released. It installs
+//! only if nothing changed the index since the snapshot; a build overtaken
+//! by writes is dropped and retried from a new snapshot, up to 8 times with
+//! a growing pause, and after that a later removal starts again. If
+//! searches keep the set locked for a whole second, the result waits in
+//! the set and the next write adopts it. A write never waits for a
+//! rebuild. Under a constant stream of writes to one set the rebuild may
+//! never land: the set then keeps its (accurate) tombstones.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
@@ -24,6 +29,14 @@ use super::VecIndex;
 
 /// Snapshots tried before giving up while writes keep coming.
 const TRIES: u32 = 8;
+/// Attempts to find the set unlocked, 5 ms apart, before leaving the
+/// result to the next write.
+const INSTALL_TRIES: u32 = 200;
+
+/// Runs a closure while no command and no fork can run at the same time:
+/// the Redis side holds the module GIL around it. Where nothing else writes
+/// the set (unit tests), `|f| f()`.
+pub type Exclusive = fn(&mut dyn FnMut());
 
 impl SetData {
     /// Whether enough slots are tombstones to rebuild: more than 1,024 and
@@ -43,11 +56,16 @@ impl SetData {
             .take();
         if let Some((generation, index)) = done {
             if generation == self.generation {
-                self.index = index;
-                self.free_slots = 0;
+                self.install(index);
             }
             self.compacting.store(false, Ordering::Release);
         }
+    }
+
+    /// Puts a rebuilt index in place; returns the old one.
+    fn install(&mut self, index: VecIndex) -> VecIndex {
+        self.free_slots = 0;
+        std::mem::replace(&mut self.index, index)
     }
 
     /// The live vectors in stored form, and the generation they are from.
@@ -62,7 +80,7 @@ impl SetData {
 
 /// Starts rebuilding `set` on a thread of its own if it wants compaction.
 /// Returns whether a rebuild started.
-pub fn compact_in_background(set: &Arc<VecSet>) -> bool {
+pub fn compact_in_background(set: &Arc<VecSet>, exclusive: Exclusive) -> bool {
     {
         let d = set.read();
         if !d.wants_compaction() {
@@ -73,7 +91,7 @@ pub fn compact_in_background(set: &Arc<VecSet>) -> bool {
     let job = Arc::clone(set);
     let spawned = std::thread::Builder::new()
         .name("ai-vcompact".to_string())
-        .spawn(move || rebuild(&job));
+        .spawn(move || rebuild(&job, exclusive));
     if spawned.is_err() {
         set.read().compacting.store(false, Ordering::Release);
         return false;
@@ -83,7 +101,7 @@ pub fn compact_in_background(set: &Arc<VecSet>) -> bool {
 
 /// Rebuilds until a snapshot survives unchanged to the end of its build
 /// (writes in the meantime discard it), a few tries at most.
-fn rebuild(set: &Arc<VecSet>) {
+fn rebuild(set: &Arc<VecSet>, exclusive: Exclusive) {
     for attempt in 0..TRIES {
         let (generation, spec, items) = {
             let d = set.read();
@@ -115,14 +133,62 @@ fn rebuild(set: &Arc<VecSet>) {
             }
             Err(_) => break,
         };
-        let d = set.read();
-        if d.generation == generation {
-            *d.rebuilt.lock().unwrap_or_else(PoisonError::into_inner) = Some((generation, index));
-            return;
+        match install(set, generation, index, exclusive) {
+            Installed::Yes => return,
+            Installed::Later(index) => {
+                let d = set.read();
+                if d.generation == generation {
+                    *d.rebuilt.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some((generation, index));
+                    return;
+                }
+            }
+            Installed::Overtaken => {}
         }
-        drop(d);
         std::thread::sleep(std::time::Duration::from_millis(20 << attempt.min(6)));
     }
     // Nothing to adopt: let a later removal start again.
     set.read().compacting.store(false, Ordering::Release);
+}
+
+/// What became of a finished rebuild.
+enum Installed {
+    Yes,
+    /// A write changed the index since the snapshot.
+    Overtaken,
+    /// Searches kept the set locked; the next write may adopt it.
+    Later(VecIndex),
+}
+
+/// Installs `index` (built from `generation`) when the set is unlocked,
+/// inside `exclusive`. The old graph is freed outside both locks.
+fn install(set: &VecSet, generation: u64, index: VecIndex, exclusive: Exclusive) -> Installed {
+    let mut new = Some(index);
+    let mut old = None;
+    let mut overtaken = false;
+    for _ in 0..INSTALL_TRIES {
+        exclusive(&mut || {
+            let Some(mut d) = set.try_write() else {
+                return;
+            };
+            if d.generation != generation {
+                overtaken = true;
+            } else if let Some(index) = new.take() {
+                old = Some(d.install(index));
+                d.compacting.store(false, Ordering::Release);
+            }
+        });
+        if overtaken {
+            return Installed::Overtaken;
+        }
+        if old.is_some() {
+            drop(old);
+            return Installed::Yes;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    match new {
+        Some(index) => Installed::Later(index),
+        None => Installed::Yes,
+    }
 }

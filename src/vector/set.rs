@@ -139,6 +139,15 @@ impl VecSet {
         self.data.write().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Locks the set for writing only if no search holds it now.
+    pub(super) fn try_write(&self) -> Option<RwLockWriteGuard<'_, SetData>> {
+        match self.data.try_write() {
+            Ok(d) => Some(d),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+
     /// A set rebuilt from persisted parts: the elements by id, the next id
     /// and the graph, loaded as it was saved.
     pub fn restore(index: VecIndex, elems: Vec<(u64, Elem)>, next_id: u64) -> Result<Self, String> {

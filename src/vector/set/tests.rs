@@ -206,31 +206,21 @@ fn removals_reuse_slots_then_a_rebuild_gives_memory_back() {
         assert!(d.wants_compaction());
     }
     let before = set.read().index().capacity();
-    assert!(crate::vector::compact::compact_in_background(&set));
+    assert!(crate::vector::compact::compact_in_background(&set, |f| f()));
     // A second trigger while one runs does nothing.
-    assert!(!crate::vector::compact::compact_in_background(&set));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while set
-        .read()
-        .rebuilt
-        .lock()
-        .map(|r| r.is_none())
-        .unwrap_or(true)
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "rebuild did not finish"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let mut d = set.write();
-    // The next write adopts the rebuilt index.
-    d.add(b"new", &floats(&[1.0; 8]), None, 0).expect("add");
+    assert!(!crate::vector::compact::compact_in_background(&set, |f| f()));
+    // The rebuild thread installs the new index itself, with no write.
+    wait_until("the rebuild to be installed", || {
+        !set.read().compacting.load(Ordering::Acquire)
+    });
     assert!(
-        d.index().capacity() < before,
+        set.read().index().capacity() < before,
         "{} vs {before}",
-        d.index().capacity()
+        set.read().index().capacity()
     );
+    assert_eq!(set.read().free_slots, 0);
+    let mut d = set.write();
+    d.add(b"new", &floats(&[1.0; 8]), None, 0).expect("add");
     assert_eq!(d.len(), 501);
     assert_eq!(d.index().len(), 501);
     let (mut hit, mut total) = (0, 0);
@@ -280,4 +270,58 @@ fn a_rebuild_is_dropped_when_the_set_changed_meanwhile() {
         assert_eq!(d.index().len(), 301);
         assert!(!d.compacting.load(Ordering::Acquire));
     }
+}
+
+fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !f() {
+        assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_rebuild_held_off_by_searches_is_adopted_by_the_next_write() {
+    let set = std::sync::Arc::new(VecSet::new(spec(4, Metric::L2, Quant::F32)).expect("set"));
+    {
+        let mut d = set.write();
+        for i in 0..3000u32 {
+            let v = [i as f32, 1.0, 2.0, 3.0];
+            d.add(format!("e{i}").as_bytes(), &floats(&v), None, 0)
+                .expect("add");
+        }
+        for i in 0..2500u32 {
+            d.remove(format!("e{i}").as_bytes()).expect("rem");
+        }
+    }
+    // A long "search" holds the read lock past every install attempt.
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let reader = {
+        let set = std::sync::Arc::clone(&set);
+        std::thread::spawn(move || {
+            let _d = set.read();
+            let _ = held_tx.send(());
+            let _ = release_rx.recv();
+        })
+    };
+    held_rx.recv().expect("reader");
+    let before = set.read().index().capacity();
+    assert!(crate::vector::compact::compact_in_background(&set, |f| f()));
+    wait_until("the rebuild to be left for the next write", || {
+        set.read()
+            .rebuilt
+            .lock()
+            .map(|r| r.is_some())
+            .unwrap_or(false)
+    });
+    assert_eq!(set.read().index().capacity(), before);
+    let _ = release_tx.send(());
+    reader.join().expect("reader");
+    let mut d = set.write();
+    d.add(b"new", &floats(&[0.0; 4]), None, 0).expect("add");
+    assert!(d.index().capacity() < before);
+    assert_eq!(d.len(), 501);
+    assert!(!d.compacting.load(Ordering::Acquire));
+    assert_eq!(d.vector(b"e2999"), Some(vec![2999.0, 1.0, 2.0, 3.0]));
 }
