@@ -97,6 +97,37 @@ fn write(ctx: *mut raw::RedisModuleInfoCtx) {
             );
         }
     }
+    vectors(ctx);
+}
+
+/// `ai_vectors`: after RedisAI's sections, so clients that parse those by
+/// position are not disturbed.
+fn vectors(ctx: *mut raw::RedisModuleInfoCtx) {
+    use crate::vector::stats::{self, *};
+    let n = |c: &std::sync::atomic::AtomicU64| stats::get(c).try_into().unwrap_or(i64::MAX);
+    section(ctx, "vectors");
+    let pool = engine::pool::search_pool();
+    int(ctx, "vsim_threads", pool.map_or(0, |p| p.threads()) as i64);
+    int(ctx, "vsim_backlog", pool.map_or(0, |p| p.queued()) as i64);
+    int(ctx, "vsim_searches_threaded", n(&SEARCHES_THREADED));
+    int(ctx, "vsim_searches_inline", n(&SEARCHES_INLINE));
+    int(
+        ctx,
+        "vector_sets",
+        SETS.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    int(ctx, "vector_compactions_started", n(&COMPACTIONS_STARTED));
+    int(
+        ctx,
+        "vector_compactions_installed",
+        n(&COMPACTIONS_INSTALLED),
+    );
+    int(ctx, "vector_compactions_adopted", n(&COMPACTIONS_ADOPTED));
+    int(
+        ctx,
+        "vector_compactions_abandoned",
+        n(&COMPACTIONS_ABANDONED),
+    );
 }
 
 /// CPU seconds as `<s>.<µs>`, like Redis's own `used_cpu_*` fields.

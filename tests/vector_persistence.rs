@@ -398,6 +398,12 @@ fn searches_race_writes_and_deletes() {
             .is_some_and(|at| a[at + 1] == Reply::Int(0))
     });
     assert_eq!(w.cmd(&["AI.VCARD", "race"]).expect("r"), Reply::Int(600));
+    let landed: i64 = ["installed", "adopted"]
+        .iter()
+        .filter_map(|k| s.info_field("modules", &format!("ai_vector_compactions_{k}")))
+        .filter_map(|v| v.trim().parse::<i64>().ok())
+        .sum();
+    assert!(landed >= 1, "no compaction landed");
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let total: usize = readers.into_iter().map(|h| h.join().expect("reader")).sum();
     assert!(total > 100, "{total} searches");

@@ -599,6 +599,15 @@ fn mass_removal_keeps_recall_and_gives_memory_back() {
         .position(|x| !matches!(x, Reply::Int(_)) && x.text() == "deleted-slots")
         .expect("deleted-slots");
     assert_eq!(info.array()[at + 1], Reply::Int(0));
+    // INFO MODULES counts it as installed by the compaction thread.
+    let field = |f: &str| -> i64 {
+        s.info_field("modules", f)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("INFO MODULES lacks {f}"))
+    };
+    assert!(field("ai_vector_compactions_started") >= 1);
+    assert!(field("ai_vector_compactions_installed") >= 1);
+    assert_eq!(field("ai_vector_sets"), 1);
     assert_eq!(
         c.cmd(&["AI.VEMB", "m", "e5999", "RAW"]).expect("r").array()[1].bulk(),
         blob(&data[5999]).as_slice()
@@ -611,4 +620,34 @@ fn mass_removal_keeps_recall_and_gives_memory_back() {
         total += truth.len();
     }
     assert!(hit * 100 >= total * 95, "recall {hit}/{total}");
+}
+
+#[test]
+fn info_modules_counts_searches_and_sets() {
+    let s = Server::start();
+    let mut c = s.conn();
+    let field = |f: &str| -> i64 {
+        s.info_field("modules", f)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("INFO MODULES lacks {f}"))
+    };
+    assert_eq!(field("ai_vector_sets"), 0);
+    assert!(field("ai_vsim_threads") >= 1);
+    vadd(&mut c, "v", "a", &[1.0, 0.0], &[]);
+    vadd(&mut c, "v", "b", &[0.0, 1.0], &[]);
+    assert_eq!(field("ai_vector_sets"), 1);
+    assert_eq!(names(&vsim(&mut c, "v", &[1.0, 0.0], &[])), vec!["a", "b"]);
+    assert_eq!(field("ai_vsim_searches_threaded"), 1);
+    assert_eq!(field("ai_vsim_searches_inline"), 0);
+    vsim(&mut c, "v", &[1.0, 0.0], &["NOTHREAD"]);
+    ok(&mut c, &["MULTI"]);
+    c.cmd(&["AI.VSIM", "v", "ELE", "a"]).expect("r");
+    c.cmd(&["EXEC"]).expect("r");
+    assert_eq!(field("ai_vsim_searches_threaded"), 1);
+    assert_eq!(field("ai_vsim_searches_inline"), 2);
+    assert_eq!(field("ai_vsim_backlog"), 0);
+    assert_eq!(field("ai_vector_compactions_started"), 0);
+    c.cmd(&["DEL", "v"]).expect("r");
+    // The pool thread may still hold the set an instant after replying.
+    s.wait_for("the set to be freed", 10, |_| field("ai_vector_sets") == 0);
 }

@@ -15,6 +15,7 @@ use crate::reply::Reply;
 use crate::types::{tensor_type, vecset_type};
 use crate::vector::parse::{parse_vsim, SimRequest, Source, ERR_SOURCE};
 use crate::vector::query::tensor_rows;
+use crate::vector::stats;
 use crate::vector::{Hit, SearchOpts, VecSet};
 
 /// How results are written.
@@ -67,6 +68,7 @@ pub fn vsim(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         || flags.contains(ContextFlags::LUA)
         || flags.contains(ContextFlags::DENY_BLOCKING)
     {
+        stats::bump(&stats::SEARCHES_INLINE);
         let results = search(&set, &queries, &opts).map_err(Error::err)?;
         write(&reply, shape, &results);
         return Ok(RedisValue::NoReply);
@@ -77,9 +79,13 @@ pub fn vsim(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         blocked.unblock(Box::new(Found { shape, results }));
     });
     if let Some(pool) = pool {
-        if let Err(job) = pool.try_run(job) {
-            // No pool thread to be had: search here, reply the same way.
-            job();
+        match pool.try_run(job) {
+            Ok(()) => stats::bump(&stats::SEARCHES_THREADED),
+            Err(job) => {
+                // No pool thread to be had: search here, reply the same way.
+                stats::bump(&stats::SEARCHES_INLINE);
+                job();
+            }
         }
     }
     Ok(RedisValue::NoReply)

@@ -3,6 +3,7 @@
 //! the job back and the caller runs it itself.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
@@ -32,6 +33,8 @@ pub fn search_pool() -> Option<&'static Pool> {
 pub struct Pool {
     tx: SyncSender<Job>,
     threads: usize,
+    /// Jobs queued and not yet taken by a worker.
+    queued: Arc<AtomicUsize>,
 }
 
 impl Pool {
@@ -40,12 +43,14 @@ impl Pool {
     pub fn start(name: &str, threads: usize, backlog: usize) -> Result<Pool, String> {
         let (tx, rx) = sync_channel::<Job>(backlog);
         let rx = Arc::new(Mutex::new(rx));
+        let queued = Arc::new(AtomicUsize::new(0));
         let mut started = 0;
         for i in 0..threads.max(1) {
             let rx = Arc::clone(&rx);
+            let queued = Arc::clone(&queued);
             let spawned = std::thread::Builder::new()
                 .name(format!("{name}-{i}"))
-                .spawn(move || work(&rx));
+                .spawn(move || work(&rx, &queued));
             if spawned.is_ok() {
                 started += 1;
             }
@@ -56,6 +61,7 @@ impl Pool {
         Ok(Pool {
             tx,
             threads: started,
+            queued,
         })
     }
 
@@ -63,21 +69,34 @@ impl Pool {
         self.threads
     }
 
+    /// Jobs waiting for a worker now.
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
+    }
+
     /// Queues `job`, or gives it back when the backlog is full.
     pub fn try_run(&self, job: Job) -> Result<(), Job> {
+        // Counted before sending, so a worker never takes it below zero.
+        self.queued.fetch_add(1, Ordering::Relaxed);
         match self.tx.try_send(job) {
             Ok(()) => Ok(()),
-            Err(TrySendError::Full(j) | TrySendError::Disconnected(j)) => Err(j),
+            Err(TrySendError::Full(j) | TrySendError::Disconnected(j)) => {
+                self.queued.fetch_sub(1, Ordering::Relaxed);
+                Err(j)
+            }
         }
     }
 }
 
-fn work(rx: &Mutex<Receiver<Job>>) {
+fn work(rx: &Mutex<Receiver<Job>>, queued: &AtomicUsize) {
     loop {
         let job = {
             let rx = rx.lock().unwrap_or_else(PoisonError::into_inner);
             rx.recv()
         };
+        if job.is_ok() {
+            queued.fetch_sub(1, Ordering::Relaxed);
+        }
         match job {
             // A panic is logged by the hook; the worker keeps serving.
             Ok(job) => drop(catch_unwind(AssertUnwindSafe(job))),

@@ -25,6 +25,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 
 use super::set::{SetData, VecSet, COMPACT_AFTER};
+use super::stats::{self, COMPACTIONS_ABANDONED, COMPACTIONS_ADOPTED, COMPACTIONS_INSTALLED};
 use super::VecIndex;
 
 /// Snapshots tried before giving up while writes keep coming.
@@ -57,6 +58,9 @@ impl SetData {
         if let Some((generation, index)) = done {
             if generation == self.generation {
                 self.install(index);
+                stats::bump(&COMPACTIONS_ADOPTED);
+            } else {
+                stats::bump(&COMPACTIONS_ABANDONED);
             }
             self.compacting.store(false, Ordering::Release);
         }
@@ -96,6 +100,7 @@ pub fn compact_in_background(set: &Arc<VecSet>, exclusive: Exclusive) -> bool {
         set.read().compacting.store(false, Ordering::Release);
         return false;
     }
+    stats::bump(&stats::COMPACTIONS_STARTED);
     true
 }
 
@@ -126,7 +131,10 @@ fn rebuild(set: &Arc<VecSet>, exclusive: Exclusive) {
         });
         let index = match built {
             Ok(Some(index)) => index,
-            Ok(None) if Arc::strong_count(set) == 1 => return,
+            Ok(None) if Arc::strong_count(set) == 1 => {
+                stats::bump(&COMPACTIONS_ABANDONED);
+                return;
+            }
             Ok(None) => {
                 std::thread::sleep(std::time::Duration::from_millis(20 << attempt.min(6)));
                 continue;
@@ -134,7 +142,10 @@ fn rebuild(set: &Arc<VecSet>, exclusive: Exclusive) {
             Err(_) => break,
         };
         match install(set, generation, index, exclusive) {
-            Installed::Yes => return,
+            Installed::Yes => {
+                stats::bump(&COMPACTIONS_INSTALLED);
+                return;
+            }
             Installed::Later(index) => {
                 let d = set.read();
                 if d.generation == generation {
@@ -148,6 +159,7 @@ fn rebuild(set: &Arc<VecSet>, exclusive: Exclusive) {
         std::thread::sleep(std::time::Duration::from_millis(20 << attempt.min(6)));
     }
     // Nothing to adopt: let a later removal start again.
+    stats::bump(&COMPACTIONS_ABANDONED);
     set.read().compacting.store(false, Ordering::Release);
 }
 

@@ -8,6 +8,7 @@ pub mod index;
 pub mod parse;
 pub mod query;
 pub mod set;
+pub mod stats;
 
 pub use filter::Filter;
 pub use index::{Metric, Quant, Spec, VecIndex};

@@ -114,12 +114,19 @@ pub struct Info {
     pub free_slots: usize,
 }
 
+impl Drop for VecSet {
+    fn drop(&mut self) {
+        super::stats::SETS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 impl VecSet {
     pub fn new(spec: Spec) -> Result<VecSet, String> {
         Ok(VecSet::from_data(SetData::new(VecIndex::new(spec)?)))
     }
 
     fn from_data(data: SetData) -> VecSet {
+        super::stats::SETS.fetch_add(1, Ordering::Relaxed);
         VecSet {
             uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
             data: RwLock::new(data),

@@ -35,3 +35,34 @@ fn runs_jobs_and_gives_back_when_full() {
     }
     assert_eq!(rx.recv().ok(), Some(1));
 }
+
+#[test]
+fn counts_the_jobs_waiting() {
+    let pool = Pool::start("q", 1, 8).expect("pool");
+    let (go_tx, go_rx) = channel::<()>();
+    let (started_tx, started_rx) = channel();
+    // The only worker blocks in this job until told to go on.
+    assert!(pool
+        .try_run(Box::new(move || {
+            let _ = started_tx.send(());
+            let _ = go_rx.recv();
+        }))
+        .is_ok());
+    started_rx.recv().expect("started");
+    assert_eq!(pool.queued(), 0);
+    let (tx, rx) = channel();
+    for i in 0..3 {
+        let tx = tx.clone();
+        assert!(pool
+            .try_run(Box::new(move || {
+                let _ = tx.send(i);
+            }))
+            .is_ok());
+    }
+    assert_eq!(pool.queued(), 3);
+    go_tx.send(()).expect("go");
+    for _ in 0..3 {
+        rx.recv().expect("ran");
+    }
+    assert_eq!(pool.queued(), 0);
+}
