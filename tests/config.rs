@@ -204,7 +204,9 @@ fn info_modules_sections_in_redisai_order() {
             "# ai_git",
             "# ai_load_time_configs",
             "# ai_backends_info",
-            "# ai_cpu"
+            "# ai_cpu",
+            // redisai-rs's own, after RedisAI's.
+            "# ai_vectors"
         ]
     );
     let section = |name: &str| -> Vec<String> {
