@@ -17,8 +17,9 @@ pub static COMPACTIONS_STARTED: AtomicU64 = AtomicU64::new(0);
 pub static COMPACTIONS_INSTALLED: AtomicU64 = AtomicU64::new(0);
 /// Rebuilds a later write adopted (searches held the set at install time).
 pub static COMPACTIONS_ADOPTED: AtomicU64 = AtomicU64::new(0);
-/// Rebuilds given up: overtaken by writes too often, the key deleted, or
-/// stale when a write came to adopt them.
+/// Rebuilds given up: overtaken by writes too often, the key deleted, no
+/// longer needed (adds reused the slots), or stale when a write came to
+/// adopt them.
 pub static COMPACTIONS_ABANDONED: AtomicU64 = AtomicU64::new(0);
 
 /// Adds one to a counter.
