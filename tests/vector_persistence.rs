@@ -6,7 +6,7 @@
 mod common;
 
 use common::rdb;
-use common::vec::{random_vectors, vadd, vadd_all, vsim};
+use common::vec::{random_vectors, vadd, vadd_all, vinfo_int, vsim};
 use common::{Conn, Reply, Rng, Server};
 
 const DIM: usize = 16;
@@ -391,18 +391,11 @@ fn searches_race_writes_and_deletes() {
     s.wait_for("the rebuild to land under searches", 60, |_| {
         let r = w.cmd(&["AI.VSETATTR", "race", "m2999", "{}"]).expect("r");
         assert_eq!(r, Reply::Int(1));
-        let info = w.cmd(&["AI.VINFO", "race"]).expect("r");
-        let a = info.array();
-        a.iter()
-            .position(|x| !matches!(x, Reply::Int(_)) && x.text() == "deleted-slots")
-            .is_some_and(|at| a[at + 1] == Reply::Int(0))
+        vinfo_int(&mut w, "race", "deleted-slots") == Some(0)
     });
     assert_eq!(w.cmd(&["AI.VCARD", "race"]).expect("r"), Reply::Int(600));
-    let landed: i64 = ["installed", "adopted"]
-        .iter()
-        .filter_map(|k| s.info_field("modules", &format!("ai_vector_compactions_{k}")))
-        .filter_map(|v| v.trim().parse::<i64>().ok())
-        .sum();
+    let landed = s.module_int("ai_vector_compactions_installed")
+        + s.module_int("ai_vector_compactions_adopted");
     assert!(landed >= 1, "no compaction landed");
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let total: usize = readers.into_iter().map(|h| h.join().expect("reader")).sum();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::vec::{blob, names, random_vectors, scored, vadd, vadd_all, vsim};
+use common::vec::{blob, names, random_vectors, scored, vadd, vadd_all, vinfo_int, vsim};
 use common::{err, ok, Reply, Server};
 
 #[test]
@@ -592,19 +592,9 @@ fn mass_removal_keeps_recall_and_gives_memory_back() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert_eq!(c.cmd(&["AI.VCARD", "m"]).expect("r"), Reply::Int(1_000));
-    let info = c.cmd(&["AI.VINFO", "m"]).expect("r");
-    let at = info
-        .array()
-        .iter()
-        .position(|x| !matches!(x, Reply::Int(_)) && x.text() == "deleted-slots")
-        .expect("deleted-slots");
-    assert_eq!(info.array()[at + 1], Reply::Int(0));
+    assert_eq!(vinfo_int(&mut c, "m", "deleted-slots"), Some(0));
     // INFO MODULES counts it as installed by the compaction thread.
-    let field = |f: &str| -> i64 {
-        s.info_field("modules", f)
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or_else(|| panic!("INFO MODULES lacks {f}"))
-    };
+    let field = |f: &str| s.module_int(f);
     assert!(field("ai_vector_compactions_started") >= 1);
     assert!(field("ai_vector_compactions_installed") >= 1);
     assert_eq!(field("ai_vector_sets"), 1);
@@ -626,11 +616,7 @@ fn mass_removal_keeps_recall_and_gives_memory_back() {
 fn info_modules_counts_searches_and_sets() {
     let s = Server::start();
     let mut c = s.conn();
-    let field = |f: &str| -> i64 {
-        s.info_field("modules", f)
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or_else(|| panic!("INFO MODULES lacks {f}"))
-    };
+    let field = |f: &str| s.module_int(f);
     assert_eq!(field("ai_vector_sets"), 0);
     assert!(field("ai_vsim_threads") >= 1);
     vadd(&mut c, "v", "a", &[1.0, 0.0], &[]);

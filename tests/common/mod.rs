@@ -254,6 +254,14 @@ impl Server {
             .find_map(|l| l.strip_prefix(&format!("{field}:")).map(str::to_string))
     }
 
+    /// An integer field of `INFO MODULES` (e.g. "ai_vector_sets"); panics
+    /// if it is missing.
+    pub fn module_int(&self, field: &str) -> i64 {
+        self.info_field("modules", field)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("INFO MODULES lacks {field}"))
+    }
+
     /// Waits until `f` holds, or panics after `secs`.
     pub fn wait_for(&self, what: &str, secs: u64, mut f: impl FnMut(&Server) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(secs);

@@ -71,3 +71,18 @@ pub fn scored(r: &Reply) -> Vec<(String, f64)> {
         .map(|p| (p[0].text(), p[1].text().parse().expect("score")))
         .collect()
 }
+
+/// An integer field of `AI.VINFO key` (e.g. "deleted-slots").
+pub fn vinfo_int(c: &mut Conn, key: &str, field: &str) -> Option<i64> {
+    let info = c.cmd(&["AI.VINFO", key]).expect("reply");
+    let Reply::Array(a) = info else {
+        return None;
+    };
+    let at = a
+        .iter()
+        .position(|x| !matches!(x, Reply::Int(_)) && x.text() == field)?;
+    match a.get(at + 1) {
+        Some(Reply::Int(n)) => Some(*n),
+        _ => None,
+    }
+}
