@@ -20,6 +20,8 @@ pub const ENCVER: i32 = 4;
 const MAX_NAMES: u64 = 1 << 16;
 /// Model blobs are capped like tensors.
 const MAX_BLOB: u64 = crate::tensor::MAX_TENSOR_BYTES;
+/// The most a stated blob length reserves before its chunks arrive.
+const PREALLOC: u64 = 64 << 20;
 
 pub fn backend_code(b: BackendKind) -> u64 {
     match b {
@@ -81,12 +83,13 @@ fn names(inp: &mut impl RdbIn) -> DecodeResult<Vec<String>> {
             "model has {n} input or output names"
         )));
     }
-    (0..n)
-        .map(|_| {
-            let b = strip_nul(inp.load_bytes()?);
-            Ok(String::from_utf8_lossy(&b).into_owned())
-        })
-        .collect()
+    // Grown as names arrive: the count alone reserves nothing.
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let b = strip_nul(inp.load_bytes()?);
+        out.push(String::from_utf8_lossy(&b).into_owned());
+    }
+    Ok(out)
 }
 
 /// Decodes a model's metadata and blob; the caller compiles it.
@@ -115,16 +118,25 @@ pub fn decode(encver: i32, inp: &mut impl RdbIn) -> DecodeResult<(ModelMeta, Vec
         if len > MAX_BLOB {
             return Err(DecodeError::new(format!("model blob of {len} bytes")));
         }
+        // Every chunk but the last holds at least one byte (RedisAI wrote an
+        // empty trailing one), so there are at most len + 1; the chunks are
+        // read from the payload, and the blob grows only as they arrive.
         let n = inp.load_unsigned()?;
         if n > len + 1 {
             return Err(DecodeError::new(format!("{n} chunks for {len} bytes")));
         }
-        let mut blob = Vec::with_capacity(len as usize);
-        for _ in 0..n {
-            blob.extend_from_slice(&inp.load_bytes()?);
-            if blob.len() as u64 > len {
-                break;
+        let mut blob = Vec::with_capacity(len.min(PREALLOC) as usize);
+        for i in 0..n {
+            let chunk = inp.load_bytes()?;
+            if chunk.is_empty() && i + 1 < n {
+                return Err(DecodeError::new("empty model blob chunk"));
             }
+            if blob.len() as u64 + chunk.len() as u64 > len {
+                return Err(DecodeError::new(format!(
+                    "model blob chunks exceed its stated {len} bytes"
+                )));
+            }
+            blob.extend_from_slice(&chunk);
         }
         if blob.len() as u64 != len {
             return Err(DecodeError::new(format!(

@@ -79,6 +79,9 @@ fn decode_v4(inp: &mut impl RdbIn) -> DecodeResult<Tensor> {
     }
     let n = crate::tensor::element_count(dtype, &shape)
         .map_err(|e| DecodeError::new(e.reply_text()))?;
+    // Elements that do not overlap add up to at most the stored data, in
+    // any order; more means offsets repeat an element, and a few bytes of
+    // offsets would multiply one long element into gigabytes.
     let mut blob = Vec::with_capacity(data.len());
     for _ in 0..n {
         let off = inp.load_unsigned()?;
@@ -90,6 +93,9 @@ fn decode_v4(inp: &mut impl RdbIn) -> DecodeResult<Tensor> {
             .iter()
             .position(|&b| b == 0)
             .ok_or_else(|| DecodeError::new("string tensor element is not terminated"))?;
+        if blob.len() + end + 1 > data.len() {
+            return Err(DecodeError::new("string tensor elements overlap"));
+        }
         blob.extend_from_slice(&rest[..=end]);
     }
     build(dtype, shape, blob)

@@ -10,11 +10,15 @@
 //! ```
 //!
 //! The graph is loaded as saved, never rebuilt. usearch trusts the bytes it
-//! loads, so they carry a checksum, and every count, length, code and id is
-//! checked before anything is allocated or handed over.
+//! loads, so they carry a checksum, every count, length, code and id is
+//! checked before anything is allocated, and `VecIndex::load` parses the
+//! whole graph (`vector::graph_check`) before usearch sees it. Element ids
+//! are below the next id, which is at most `MAX_ID`. The graph's chunk count
+//! is at most its length and every chunk is non-empty, so the chunks read
+//! are bounded by the payload itself.
 
 use super::{DecodeError, DecodeResult, RdbIn, RdbOut};
-use crate::vector::index::MAX_DIM;
+use crate::vector::index::{MAX_DIM, MAX_ID};
 use crate::vector::parse::{EF_MAX, M_RANGE};
 use crate::vector::set::{Elem, SetData};
 use crate::vector::{Metric, Quant, Spec, VecIndex, VecSet};
@@ -129,7 +133,8 @@ pub fn decode(encver: i32, input: &mut impl RdbIn) -> DecodeResult<VecSet> {
     let ef = ranged(input, "EF", 1, EF_MAX as u64)? as usize;
     // An empty set is never saved (removing the last element deletes the key).
     let count = ranged(input, "element count", 1, MAX_COUNT)?;
-    let next_id = ranged(input, "next id", count, u64::MAX)?;
+    // Ids stay below MAX_ID, so AI.VADD can never wrap one into another.
+    let next_id = ranged(input, "next id", count, MAX_ID)?;
     let flags = ranged(input, "flags", 0, FLAG_ATTRS)?;
     let mut elems = Vec::with_capacity(count.min(1 << 16) as usize);
     for _ in 0..count {

@@ -5,8 +5,8 @@
 //!   length is checked first;
 //! - the index never grows by itself, so capacity is reserved ahead, doubling;
 //! - duplicate keys are refused, so an update removes the old vector first;
-//! - `load_from_buffer` trusts its input, so callers must only pass bytes
-//!   they wrote (the RDB codec adds a checksum).
+//! - `load_from_buffer` trusts its input, so `load` has every byte checked
+//!   first (`graph_check`).
 //!
 //! Ids are `u64`s chosen by the caller (the key's name→id map). Redis-free.
 
@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use usearch::ffi::{IndexOptions, MetricKind, ScalarKind};
 use usearch::{f16, Index};
+
+use super::graph_check;
 
 /// How distance is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,10 @@ pub struct Spec {
 
 /// Largest dimension accepted (Vector Sets' limit).
 pub const MAX_DIM: usize = 65_536;
+
+/// Ids run below this: a set refuses to add past it, and a loader refuses a
+/// next id above it, so an id can never wrap into an existing one.
+pub const MAX_ID: u64 = 1 << 62;
 
 pub struct VecIndex {
     index: Index,
@@ -371,21 +377,13 @@ impl VecIndex {
     }
 
     /// An index from bytes [`VecIndex::save`] wrote, without rebuilding the
-    /// graph. usearch trusts these bytes: the caller checks them first (the
-    /// RDB codec keeps a checksum), and this checks the header agrees with
-    /// `spec` before loading.
+    /// graph. usearch trusts these bytes, so [`graph_check::check`] parses
+    /// all of them first against `spec` and `count` (header, matrix, every
+    /// node and link); only bytes it accepts reach `load_from_buffer`.
     pub fn load(spec: Spec, count: usize, bytes: &[u8]) -> Result<VecIndex, String> {
         let mismatch = || "the stored graph does not match the set's header".to_string();
-        let meta = Index::metadata_from_buffer(bytes).map_err(text)?;
         let idx = VecIndex::new(spec)?;
-        if meta.dimensions != spec.dim as u64
-            || meta.metric != idx.index.metric_kind()
-            || meta.quantization != idx_kind(spec)
-            || meta.multi
-            || meta.count_present != count as u64
-        {
-            return Err(mismatch());
-        }
+        graph_check::check(bytes, spec, count)?;
         idx.index.load_from_buffer(bytes).map_err(text)?;
         if idx.index.dimensions() != spec.dim
             || idx.index.scalar_kind() != idx_kind(spec)

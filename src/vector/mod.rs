@@ -4,6 +4,7 @@
 
 pub mod compact;
 pub mod filter;
+pub mod graph_check;
 pub mod index;
 pub mod parse;
 pub mod query;

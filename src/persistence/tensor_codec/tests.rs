@@ -146,3 +146,31 @@ fn corrupt_payloads_are_errors() {
     let e = decode(5, &mut Items::default()).expect_err("newer encver");
     assert!(e.0.contains("is not forward compatible"), "{}", e.0);
 }
+
+#[test]
+fn repeated_string_offsets_cannot_multiply_the_data() {
+    // One 1 MB element and 1000 offsets to it: 1 GB if each were copied.
+    let mut data = vec![b'x'; 1 << 20];
+    data.push(0);
+    let mut items = vec![
+        Item::Unsigned(7),
+        Item::Unsigned(8),
+        Item::Signed(1),
+        Item::Signed(1000),
+        Item::Bytes(data),
+    ];
+    items.extend((0..1000).map(|_| Item::Unsigned(0)));
+    let e = decode(4, &mut Items::new(items)).expect_err("overlap");
+    assert!(e.0.contains("overlap"), "{}", e.0);
+    // Overlapping tails of one element are refused too.
+    let items = vec![
+        Item::Unsigned(7),
+        Item::Unsigned(8),
+        Item::Signed(1),
+        Item::Signed(2),
+        Item::Bytes(b"abc\0".to_vec()),
+        Item::Unsigned(0),
+        Item::Unsigned(1),
+    ];
+    assert!(decode(4, &mut Items::new(items)).is_err());
+}

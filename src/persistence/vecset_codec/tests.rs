@@ -77,3 +77,56 @@ fn every_truncation_and_damage_is_refused() {
     assert!(decode(ENCVER, &mut Items::new(v)).is_err());
     assert!(decode(1, &mut Items::new(items)).is_err());
 }
+
+#[test]
+fn next_id_above_max_id_is_refused() {
+    use crate::vector::index::MAX_ID;
+    let set = sample(Quant::F32);
+    let mut out = Items::default();
+    encode(&set.read(), &mut out).expect("encode");
+    for (next, ok) in [
+        (MAX_ID, true),
+        (MAX_ID + 1, false),
+        (u64::MAX - 1, false),
+        (u64::MAX, false),
+    ] {
+        let mut v = out.items.clone();
+        v[6] = Item::Unsigned(next);
+        let r = decode(ENCVER, &mut Items::new(v));
+        assert_eq!(r.is_ok(), ok, "next id {next}: {:?}", r.err());
+        if ok {
+            let back = r.expect("decoded");
+            assert_eq!(back.read().next_id(), MAX_ID);
+        }
+    }
+    // An id at or above the next id.
+    let next = match out.items[6] {
+        Item::Unsigned(n) => n,
+        _ => panic!("next id"),
+    };
+    let mut v = out.items.clone();
+    v[9] = Item::Unsigned(next);
+    let e = decode(ENCVER, &mut Items::new(v)).expect_err("id");
+    assert!(e.0.contains("element id"), "{e:?}");
+}
+
+#[test]
+fn a_damaged_graph_with_a_good_checksum_is_refused() {
+    let set = sample(Quant::F32);
+    let mut out = Items::default();
+    encode(&set.read(), &mut out).expect("encode");
+    let mut v = out.items.clone();
+    let n = v.len();
+    // The usearch header's max level (one chunk: the last item).
+    if let Item::Bytes(b) = &mut v[n - 1] {
+        let rows = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]) as usize;
+        let width = u32::from_ne_bytes([b[4], b[5], b[6], b[7]]) as usize;
+        let at = 8 + rows * width + 64 + 24;
+        b[at..at + 8].copy_from_slice(&7u64.to_ne_bytes());
+        let sum = checksum(b);
+        v[n - 2] = Item::Unsigned(1);
+        v[n - 3] = Item::Unsigned(sum);
+    }
+    let e = decode(ENCVER, &mut Items::new(v)).expect_err("graph");
+    assert!(e.0.contains("corrupt graph: max level 7"), "{e:?}");
+}
