@@ -94,3 +94,75 @@ pub fn crc64(data: &[u8]) -> u64 {
     }
     crc
 }
+
+/// A field of a module value read back from a payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owned {
+    U(u64),
+    Str(Vec<u8>),
+}
+
+/// Reads Redis's length encoding at `*at`; panics on the special
+/// (integer/LZF) string encodings, which a server with `rdbcompression no`
+/// does not write for the strings these tests read.
+pub fn load_len(b: &[u8], at: &mut usize) -> u64 {
+    let first = b[*at];
+    *at += 1;
+    match first >> 6 {
+        0 => u64::from(first & 0x3f),
+        1 => {
+            let v = (u64::from(first & 0x3f) << 8) | u64::from(b[*at]);
+            *at += 1;
+            v
+        }
+        2 if first == 0x80 => {
+            let v = u32::from_be_bytes(b[*at..*at + 4].try_into().expect("4 bytes"));
+            *at += 4;
+            u64::from(v)
+        }
+        2 if first == 0x81 => {
+            let v = u64::from_be_bytes(b[*at..*at + 8].try_into().expect("8 bytes"));
+            *at += 8;
+            v
+        }
+        _ => panic!("encoded RDB length 0x{first:02x}: run the server with rdbcompression no"),
+    }
+}
+
+/// Splits a DUMP payload of a module value into its type id and fields
+/// (the inverse of [`module_value`] + [`with_footer`]).
+pub fn parse_module_value(payload: &[u8]) -> (u64, Vec<Owned>) {
+    assert_eq!(payload[0], TYPE_MODULE_2, "not a module value");
+    let body = &payload[..payload.len() - 10];
+    let mut at = 1;
+    let id = load_len(body, &mut at);
+    let mut fields = Vec::new();
+    loop {
+        let op = body[at];
+        at += 1;
+        match op {
+            OP_EOF => break,
+            OP_UINT => fields.push(Owned::U(load_len(body, &mut at))),
+            OP_STRING => {
+                let n = load_len(body, &mut at) as usize;
+                fields.push(Owned::Str(body[at..at + n].to_vec()));
+                at += n;
+            }
+            _ => panic!("module opcode {op} at {at}"),
+        }
+    }
+    assert_eq!(at, body.len(), "bytes after the module value's EOF");
+    (id, fields)
+}
+
+/// A RESTORE payload from a type id and fields.
+pub fn owned_payload(id: u64, fields: &[Owned]) -> Vec<u8> {
+    let borrowed: Vec<Field> = fields
+        .iter()
+        .map(|f| match f {
+            Owned::U(v) => Field::U(*v),
+            Owned::Str(b) => Field::Str(b),
+        })
+        .collect();
+    with_footer(module_value(id, &borrowed))
+}
