@@ -20,8 +20,6 @@ pub const ENCVER: i32 = 4;
 const MAX_NAMES: u64 = 1 << 16;
 /// Model blobs are capped like tensors.
 const MAX_BLOB: u64 = crate::tensor::MAX_TENSOR_BYTES;
-/// The most a stated blob length reserves before its chunks arrive.
-const PREALLOC: u64 = 64 << 20;
 
 pub fn backend_code(b: BackendKind) -> u64 {
     match b {
@@ -125,7 +123,7 @@ pub fn decode(encver: i32, inp: &mut impl RdbIn) -> DecodeResult<(ModelMeta, Vec
         if n > len + 1 {
             return Err(DecodeError::new(format!("{n} chunks for {len} bytes")));
         }
-        let mut blob = Vec::with_capacity(len.min(PREALLOC) as usize);
+        let mut blob = Vec::new();
         for i in 0..n {
             let chunk = inp.load_bytes()?;
             if chunk.is_empty() && i + 1 < n {
@@ -136,7 +134,11 @@ pub fn decode(encver: i32, inp: &mut impl RdbIn) -> DecodeResult<(ModelMeta, Vec
                     "model blob chunks exceed its stated {len} bytes"
                 )));
             }
-            blob.extend_from_slice(&chunk);
+            if blob.is_empty() {
+                blob = chunk;
+            } else {
+                blob.extend_from_slice(&chunk);
+            }
         }
         if blob.len() as u64 != len {
             return Err(DecodeError::new(format!(

@@ -136,7 +136,9 @@ pub fn decode(encver: i32, input: &mut impl RdbIn) -> DecodeResult<VecSet> {
     // Ids stay below MAX_ID, so AI.VADD can never wrap one into another.
     let next_id = ranged(input, "next id", count, MAX_ID)?;
     let flags = ranged(input, "flags", 0, FLAG_ATTRS)?;
-    let mut elems = Vec::with_capacity(count.min(1 << 16) as usize);
+    // Vectors grow as items arrive (at most twice what was read): no count
+    // or length from the payload reserves memory by itself.
+    let mut elems = Vec::new();
     for _ in 0..count {
         let name = input.load_bytes()?.into_boxed_slice();
         let id = ranged(input, "element id", 0, next_id - 1)?;
@@ -160,13 +162,17 @@ pub fn decode(encver: i32, input: &mut impl RdbIn) -> DecodeResult<VecSet> {
     let graph_len = ranged(input, "graph length", 1, MAX_GRAPH)?;
     let sum = input.load_unsigned()?;
     let chunks = ranged(input, "graph chunk count", 1, graph_len)?;
-    let mut graph = Vec::with_capacity(graph_len.min(64 << 20) as usize);
+    let mut graph = Vec::new();
     for _ in 0..chunks {
         let c = input.load_bytes()?;
         if c.is_empty() || (graph.len() + c.len()) as u64 > graph_len {
             return Err(bad("graph chunks do not add up to its length"));
         }
-        graph.extend_from_slice(&c);
+        if graph.is_empty() {
+            graph = c;
+        } else {
+            graph.extend_from_slice(&c);
+        }
     }
     if graph.len() as u64 != graph_len {
         return Err(bad("graph chunks do not add up to its length"));
