@@ -63,6 +63,18 @@ fn write(ctx: *mut raw::RedisModuleInfoCtx) {
             workers as i64,
         );
     }
+    // The backends this build contains (`torch,onnx`, empty for none), last
+    // in the section so positional parsers of the fields above are undisturbed.
+    let compiled: Vec<&str> = [backends::BackendKind::Torch, backends::BackendKind::Onnx]
+        .into_iter()
+        .filter(|k| k.compiled_in())
+        .map(|k| k.name())
+        .collect();
+    field(
+        ctx,
+        "backends_compiled",
+        &compiled.join(",").to_ascii_lowercase(),
+    );
 
     section(ctx, "cpu");
     field(ctx, "self_used_cpu_sys", &cpu(libc::RUSAGE_SELF, false));
@@ -128,6 +140,8 @@ fn vectors(ctx: *mut raw::RedisModuleInfoCtx) {
         "vector_compactions_abandoned",
         n(&COMPACTIONS_ABANDONED),
     );
+    int(ctx, "vector_writes_deferred", n(&WRITES_DEFERRED));
+    int(ctx, "vector_writes_waited", n(&WRITES_WAITED));
 }
 
 /// CPU seconds as `<s>.<µs>`, like Redis's own `used_cpu_*` fields.

@@ -10,6 +10,7 @@ pub mod model;
 pub mod tensor;
 pub mod vector;
 pub mod vsim;
+pub mod vwrite;
 
 use redis_module::{Context, ContextFlags, RedisString};
 

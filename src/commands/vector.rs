@@ -1,11 +1,12 @@
 //! AI.VADD, AI.VREM, AI.VCARD, AI.VDIM, AI.VEMB, AI.VINFO, AI.VSETATTR,
 //! AI.VGETATTR, AI.VISMEMBER and AI.VRANDMEMBER: Vector Sets semantics on
-//! the AI_VECSET type. Writes run here, on the main thread; AI.VSIM is in
-//! `vsim.rs`.
+//! the AI_VECSET type. Writes run here, on the main thread, and never wait
+//! for a search (`vwrite.rs`); AI.VSIM is in `vsim.rs`.
 
 use redis_module::{Context, RedisString, RedisValue};
 
 use super::tensor::ERR_EMPTY as ERR_TENSOR_EMPTY;
+use super::vwrite::{self, Locked};
 use crate::args::is_keyword;
 use crate::error::{Error, Result};
 use crate::ffi::notify;
@@ -67,10 +68,14 @@ pub fn vadd(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             if req.metric.is_some_and(|m| m != spec.metric) {
                 return Err(Error::err(ERR_MISMATCH_METRIC));
             }
-            let added = set
-                .write()
+            let mut d = match vwrite::lock(ctx, args, &set, vadd)? {
+                Locked::Now(d) => d,
+                Locked::Deferred => return Ok(RedisValue::NoReply),
+            };
+            let added = d
                 .add(name, &vector, req.attrs, req.ef)
                 .map_err(Error::err)?;
+            drop(d);
             crate::vector::compact::compact_in_background(&set, crate::ffi::with_gil);
             added
         }
@@ -99,7 +104,7 @@ pub fn vadd(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             true
         }
     };
-    ctx.replicate_verbatim();
+    vwrite::propagate(ctx, args);
     notify(ctx, c"ai.vadd", &args[1]);
     Ok(RedisValue::Bool(added))
 }
@@ -112,7 +117,10 @@ pub fn vrem(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         return Ok(RedisValue::Bool(false));
     };
     let (removed, empty) = {
-        let mut d = set.write();
+        let mut d = match vwrite::lock(ctx, args, &set, vrem)? {
+            Locked::Now(d) => d,
+            Locked::Deferred => return Ok(RedisValue::NoReply),
+        };
         let removed = d.remove(args[2].as_slice()).map_err(Error::err)?;
         (removed, d.is_empty())
     };
@@ -123,7 +131,7 @@ pub fn vrem(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         } else {
             crate::vector::compact::compact_in_background(&set, crate::ffi::with_gil);
         }
-        ctx.replicate_verbatim();
+        vwrite::propagate(ctx, args);
         notify(ctx, c"ai.vrem", &args[1]);
     }
     Ok(RedisValue::Bool(removed))
@@ -245,9 +253,12 @@ pub fn vsetattr(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     let Some(set) = vecset_type::get(&key)? else {
         return Ok(RedisValue::Bool(false));
     };
-    let done = set.write().set_attrs(args[2].as_slice(), attrs);
+    let done = match vwrite::lock(ctx, args, &set, vsetattr)? {
+        Locked::Now(mut d) => d.set_attrs(args[2].as_slice(), attrs),
+        Locked::Deferred => return Ok(RedisValue::NoReply),
+    };
     if done {
-        ctx.replicate_verbatim();
+        vwrite::propagate(ctx, args);
         notify(ctx, c"ai.vsetattr", &args[1]);
     }
     Ok(RedisValue::Bool(done))
@@ -289,7 +300,12 @@ fn seed() -> u64 {
     z ^ (z >> 31)
 }
 
-/// `AI.VRANDMEMBER key [count]`, with SRANDMEMBER semantics.
+/// Most names a negative AI.VRANDMEMBER count may ask for (repeats allowed).
+pub const MAX_RANDOM_REPEATS: u64 = 1_000_000;
+
+/// `AI.VRANDMEMBER key [count]`, with SRANDMEMBER semantics. A positive
+/// count is clamped to the set's size; a negative one may repeat names and
+/// is capped at [`MAX_RANDOM_REPEATS`].
 pub fn vrandmember(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     arity(args, 2, 3, "AI.VRANDMEMBER")?;
     let count = match args.get(2) {
@@ -299,13 +315,18 @@ pub fn vrandmember(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         ),
         None => None,
     };
+    if count.is_some_and(|c| c < 0 && c.unsigned_abs() > MAX_RANDOM_REPEATS) {
+        return Err(Error::err(ERR_RANDOM_RANGE));
+    }
     let reply = Reply::new(ctx);
     let set = read_set(ctx, &args[1])?;
     let Some(count) = count else {
-        match set
-            .as_ref()
-            .and_then(|s| s.read().random(1, seed()).first().map(|n| n.to_vec()))
-        {
+        match set.as_ref().and_then(|s| {
+            s.read()
+                .random_distinct(1, seed())
+                .first()
+                .map(|n| n.to_vec())
+        }) {
             Some(n) => reply.bulk(&n),
             None => reply.null(),
         }
@@ -316,8 +337,21 @@ pub fn vrandmember(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         return Ok(RedisValue::NoReply);
     };
     let d = set.read();
-    let names = d.random(count, seed());
-    reply.array(names.len());
-    names.iter().for_each(|n| reply.bulk(n));
+    if count >= 0 {
+        let names = d.random_distinct(count as usize, seed());
+        reply.array(names.len());
+        names.iter().for_each(|n| reply.bulk(n));
+    } else {
+        let want = if d.is_empty() {
+            0
+        } else {
+            count.unsigned_abs() as usize
+        };
+        reply.array(want);
+        d.random_repeats(want, seed()).for_each(|n| reply.bulk(n));
+    }
     Ok(RedisValue::NoReply)
 }
+
+pub const ERR_RANDOM_RANGE: &str =
+    "count is out of range: a negative count may ask for at most 1000000 names";

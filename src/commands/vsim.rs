@@ -4,6 +4,8 @@
 //! runs inline with NOTHREAD, under MULTI/Lua, or when the pool is full.
 
 use std::os::raw::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use redis_module::{Context, ContextFlags, RedisString, RedisValue};
 
@@ -13,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::ffi::block::{self, Finish};
 use crate::reply::Reply;
 use crate::types::{tensor_type, vecset_type};
-use crate::vector::parse::{parse_vsim, SimRequest, Source, ERR_SOURCE};
-use crate::vector::query::tensor_rows;
+use crate::vector::parse::{parse_vsim, SimRequest, Source, ERR_SOURCE, MAX_FILTER_EF};
+use crate::vector::query::{tensor_rows, MAX_BATCH_HITS};
 use crate::vector::stats;
 use crate::vector::{Hit, SearchOpts, VecSet};
 
@@ -45,6 +47,11 @@ pub fn vsim(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         for q in &queries {
             d.index().check(q).map_err(Error::err)?;
         }
+        if queries.len().saturating_mul(req.count.min(d.len())) > MAX_BATCH_HITS {
+            return Err(Error::err(format!(
+                "a TENSOR query may return at most {MAX_BATCH_HITS} results in all (rows x COUNT)"
+            )));
+        }
     }
     let shape = Shape {
         scores: req.with_scores,
@@ -56,7 +63,9 @@ pub fn vsim(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         ef: req.ef,
         epsilon: req.epsilon,
         filter: req.filter,
-        filter_ef: req.filter_ef.unwrap_or(req.count.saturating_mul(100)),
+        filter_ef: req
+            .filter_ef
+            .unwrap_or(req.count.saturating_mul(100).min(MAX_FILTER_EF)),
         truth: req.truth,
         with_attrs: req.with_attrs,
     };
@@ -69,13 +78,20 @@ pub fn vsim(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         || flags.contains(ContextFlags::DENY_BLOCKING)
     {
         stats::bump(&stats::SEARCHES_INLINE);
-        let results = search(&set, &queries, &opts).map_err(Error::err)?;
+        let results = search(&set, &queries, &opts, Thread::Main).map_err(Error::err)?;
         write(&reply, shape, &results);
         return Ok(RedisValue::NoReply);
     }
     let blocked = block::block(ctx)?;
+    let on_pool = Arc::new(AtomicBool::new(true));
+    let where_ = Arc::clone(&on_pool);
     let job = Box::new(move || {
-        let results = search(&set, &queries, &opts);
+        let thread = if where_.load(Ordering::Relaxed) {
+            Thread::Pool
+        } else {
+            Thread::Main
+        };
+        let results = search(&set, &queries, &opts, thread);
         blocked.unblock(Box::new(Found { shape, results }));
     });
     if let Some(pool) = pool {
@@ -84,11 +100,21 @@ pub fn vsim(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             Err(job) => {
                 // No pool thread to be had: search here, reply the same way.
                 stats::bump(&stats::SEARCHES_INLINE);
+                on_pool.store(false, Ordering::Relaxed);
                 job();
             }
         }
     }
     Ok(RedisValue::NoReply)
+}
+
+/// Where a search runs: the main thread reads the set directly (it is the
+/// only writer); a pool thread goes through the set's gate, so a deferred
+/// write is never kept waiting by searches that start after it.
+#[derive(Clone, Copy)]
+enum Thread {
+    Main,
+    Pool,
 }
 
 fn queries(
@@ -115,9 +141,17 @@ fn queries(
     }
 }
 
-fn search(set: &VecSet, queries: &[Vec<f32>], opts: &SearchOpts) -> Results {
-    let d = set.read();
-    queries.iter().map(|q| d.search(q, opts)).collect()
+fn search(set: &VecSet, queries: &[Vec<f32>], opts: &SearchOpts, thread: Thread) -> Results {
+    match thread {
+        Thread::Main => {
+            let d = set.read();
+            queries.iter().map(|q| d.search(q, opts)).collect()
+        }
+        Thread::Pool => {
+            let d = set.read_shared();
+            queries.iter().map(|q| d.search(q, opts)).collect()
+        }
+    }
 }
 
 /// A finished search, answered on the main thread.

@@ -48,6 +48,11 @@ pub trait Keyspace {
 
 const SEP: &str = "|>";
 
+/// Most ops one DAG may hold.
+pub const MAX_DAG_OPS: usize = 1024;
+/// Most bytes the AI.TENSORSET ops of one DAG may create together.
+pub const MAX_DAG_TENSOR_BYTES: usize = 1 << 32;
+
 fn unexpected(a: &impl Arg) -> Error {
     Error::err(format!(
         "Invalid DAG command. Unexpected argument:  {}",
@@ -86,6 +91,8 @@ fn counted<T: Arg>(
 struct Names {
     slots: Vec<Option<Arc<Tensor>>>,
     latest: HashMap<Vec<u8>, usize>,
+    /// Bytes of the tensors AI.TENSORSET ops made so far.
+    created: usize,
 }
 
 impl Names {
@@ -123,6 +130,7 @@ pub fn parse<T: Arg>(args: &[T], flavor: Flavor, ks: &impl Keyspace) -> Result<D
     let mut names = Names {
         slots: Vec::new(),
         latest: HashMap::new(),
+        created: 0,
     };
     let (mut load, mut persist, mut routing, mut timeout) = (false, None, false, None);
     let mut seen_timeout = false;
@@ -185,7 +193,15 @@ pub fn parse<T: Arg>(args: &[T], flavor: Flavor, ks: &impl Keyspace) -> Result<D
         let Some(first) = op.first() else {
             return Err(unexpected(&SEP));
         };
+        if ops.len() == MAX_DAG_OPS {
+            return Err(Error::err(format!("DAG has more than {MAX_DAG_OPS} ops")));
+        }
         ops.push(parse_op(op, first, flavor, ks, &mut names, &mut queue)?);
+        if names.created > MAX_DAG_TENSOR_BYTES {
+            return Err(Error::err(format!(
+                "the tensors set in the DAG exceed {MAX_DAG_TENSOR_BYTES} bytes"
+            )));
+        }
     }
     if ops.is_empty() {
         return Err(Error::err("DAG is empty"));
@@ -227,6 +243,7 @@ fn parse_op<T: Arg>(
             ));
         }
         let t = parse_tensorset(&op[2..])?.build()?;
+        names.created = names.created.saturating_add(t.data().len());
         names.define(op[1].bytes(), Some(Arc::new(t)));
         return Ok(Op::TensorSet);
     }

@@ -7,6 +7,10 @@
 //! callback did not run (the client disconnected), the free callback still
 //! writes the outputs, through a detached context selected on the client's
 //! database (Decision 6): a result is never lost because a client left.
+//!
+//! A blocked client is answered exactly once. A [`Blocked`] handle dropped
+//! without [`Blocked::unblock`] (a worker job that panicked, a job thrown
+//! away) unblocks its client with `ERR internal error …` from its `Drop`.
 
 use std::os::raw::{c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -35,9 +39,30 @@ struct Private {
 /// A blocked client, waiting for its job.
 pub struct Blocked(*mut raw::RedisModuleBlockedClient);
 
+/// What a client whose job was lost is told.
+pub const ERR_LOST: &str =
+    "ERR internal error: the background job ended without a reply; see the server log";
+
+/// The reply of a handle dropped unanswered.
+struct Lost {
+    db: c_int,
+}
+
+impl Finish for Lost {
+    fn reply(&mut self, ctx: &Context) {
+        ctx.reply_error_string(ERR_LOST);
+    }
+
+    fn detached(&mut self, _ctx: &Context) {}
+
+    fn db(&self) -> c_int {
+        self.db
+    }
+}
+
 // SAFETY: a RedisModuleBlockedClient handle is made to be passed to another
 // thread and given back with RedisModule_UnblockClient, exactly once
-// (`unblock` consumes the handle).
+// (`unblock` and `Drop` both give the pointer up before using it).
 unsafe impl Send for Blocked {}
 
 /// Context for results whose client disconnected; made at load.
@@ -71,25 +96,40 @@ pub fn block(ctx: &Context) -> Result<Blocked> {
     Ok(Blocked(bc))
 }
 
+impl Drop for Blocked {
+    fn drop(&mut self) {
+        let bc = std::mem::replace(&mut self.0, std::ptr::null_mut());
+        if !bc.is_null() {
+            unblock_raw(bc, Box::new(Lost { db: 0 }));
+        }
+    }
+}
+
 impl Blocked {
     /// Hands the result to the main thread. Callable from any thread.
-    pub fn unblock(self, finish: Box<dyn Finish>) {
-        let private = Box::into_raw(Box::new(Private {
-            replied: false,
-            finish,
-        }));
-        let end = crate::api!(RedisModule_BlockedClientMeasureTimeEnd);
-        let unblock = crate::api!(RedisModule_UnblockClient);
-        // SAFETY: self.0 is a live blocked client that has not been
-        // unblocked (this consumes it). Redis owns `private` from here and
-        // gives it to free_callback exactly once.
-        unsafe {
-            if let Some(end) = end {
-                end(self.0);
-            }
-            if let Some(unblock) = unblock {
-                unblock(self.0, private.cast::<c_void>());
-            }
+    pub fn unblock(mut self, finish: Box<dyn Finish>) {
+        let bc = std::mem::replace(&mut self.0, std::ptr::null_mut());
+        unblock_raw(bc, finish);
+    }
+}
+
+/// Unblocks `bc` with `finish`; Redis owns the result from here.
+fn unblock_raw(bc: *mut raw::RedisModuleBlockedClient, finish: Box<dyn Finish>) {
+    let private = Box::into_raw(Box::new(Private {
+        replied: false,
+        finish,
+    }));
+    let end = crate::api!(RedisModule_BlockedClientMeasureTimeEnd);
+    let unblock = crate::api!(RedisModule_UnblockClient);
+    // SAFETY: bc is a live blocked client that has not been unblocked (the
+    // handle gives it up before calling this, so it happens once). Redis
+    // owns `private` from here and gives it to free_callback exactly once.
+    unsafe {
+        if let Some(end) = end {
+            end(bc);
+        }
+        if let Some(unblock) = unblock {
+            unblock(bc, private.cast::<c_void>());
         }
     }
 }

@@ -22,6 +22,8 @@ use crate::error::{Error, Result};
 /// A shape such as `100000 100000 100000` with no data would otherwise ask
 /// the allocator for petabytes and abort the server.
 pub const MAX_TENSOR_BYTES: u64 = 1 << 32;
+/// The most dimensions a tensor may have (AI.TENSORSET, DAG ops, RDB).
+pub const MAX_TENSOR_DIMS: usize = 256;
 
 pub const ERR_SHAPE: &str = "invalid or negative value found in tensor shape";
 pub const ERR_BLOB_LEN: &str = "data length does not match tensor shape and type";
@@ -41,6 +43,11 @@ pub struct Tensor {
 /// Number of elements of `shape`, checked against overflow and the size cap.
 /// Every dimension must be positive; an empty shape is a scalar (1 element).
 pub fn element_count(dtype: DType, shape: &[i64]) -> Result<usize> {
+    if shape.len() > MAX_TENSOR_DIMS {
+        return Err(Error::err(format!(
+            "tensor has more than {MAX_TENSOR_DIMS} dimensions"
+        )));
+    }
     let mut n: u64 = 1;
     for &d in shape {
         if d <= 0 {

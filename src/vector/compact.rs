@@ -21,6 +21,7 @@
 //! rebuild. Under a constant stream of writes to one set the rebuild may
 //! never land: the set then keeps its (accurate) tombstones.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 
@@ -95,7 +96,15 @@ pub fn compact_in_background(set: &Arc<VecSet>, exclusive: Exclusive) -> bool {
     let job = Arc::clone(set);
     let spawned = std::thread::Builder::new()
         .name("ai-vcompact".to_string())
-        .spawn(move || rebuild(&job, exclusive));
+        .spawn(move || {
+            // A panic (logged by the hook) must not leave the set marked as
+            // compacting for ever: a later removal may then start again.
+            let done = catch_unwind(AssertUnwindSafe(|| rebuild(&job, exclusive)));
+            if done.is_err() {
+                stats::bump(&COMPACTIONS_ABANDONED);
+                job.read_shared().compacting.store(false, Ordering::Release);
+            }
+        });
     if spawned.is_err() {
         set.read().compacting.store(false, Ordering::Release);
         return false;
@@ -109,7 +118,7 @@ pub fn compact_in_background(set: &Arc<VecSet>, exclusive: Exclusive) -> bool {
 fn rebuild(set: &Arc<VecSet>, exclusive: Exclusive) {
     for attempt in 0..TRIES {
         let (generation, spec, items) = {
-            let d = set.read();
+            let d = set.read_shared();
             if d.free_slots <= COMPACT_AFTER || d.free_slots <= d.len() {
                 break;
             }
@@ -118,7 +127,7 @@ fn rebuild(set: &Arc<VecSet>, exclusive: Exclusive) {
         };
         // A write overtook the snapshot, or the key is gone (this thread
         // holds the last reference): stop early.
-        let changed = || Arc::strong_count(set) == 1 || set.read().generation != generation;
+        let changed = || Arc::strong_count(set) == 1 || set.read_shared().generation != generation;
         let built = VecIndex::new(spec).and_then(|mut index| {
             for (n, (id, raw)) in items.iter().enumerate() {
                 // Overtaken by a write: stop early and take a new snapshot.
@@ -147,7 +156,7 @@ fn rebuild(set: &Arc<VecSet>, exclusive: Exclusive) {
                 return;
             }
             Installed::Later(index) => {
-                let d = set.read();
+                let d = set.read_shared();
                 if d.generation == generation {
                     *d.rebuilt.lock().unwrap_or_else(PoisonError::into_inner) =
                         Some((generation, index));
@@ -160,7 +169,7 @@ fn rebuild(set: &Arc<VecSet>, exclusive: Exclusive) {
     }
     // Nothing to adopt: let a later removal start again.
     stats::bump(&COMPACTIONS_ABANDONED);
-    set.read().compacting.store(false, Ordering::Release);
+    set.read_shared().compacting.store(false, Ordering::Release);
 }
 
 /// What became of a finished rebuild.

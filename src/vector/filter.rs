@@ -136,9 +136,38 @@ fn tokens(src: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
+/// Longest FILTER expression accepted, in bytes.
+pub const MAX_FILTER_LEN: usize = 16 * 1024;
+/// Deepest expression tree accepted: parentheses, `!`/`-` prefixes, array
+/// nesting and chains of binary operators all count. Parsing and evaluation
+/// recurse at most this deep, so input cannot exhaust a thread's stack.
+pub const MAX_FILTER_DEPTH: usize = 128;
+
+fn too_deep() -> String {
+    syntax(format!("nested deeper than {MAX_FILTER_DEPTH} levels"))
+}
+
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+}
+
+/// A parsed sub-expression and the height of its tree.
+type Sub = (Expr, usize);
+
+fn bin(op: Op, (a, da): Sub, (b, db): Sub) -> Result<Sub, String> {
+    let d = 1 + da.max(db);
+    if d > MAX_FILTER_DEPTH {
+        return Err(too_deep());
+    }
+    Ok((Expr::Bin(op, Box::new(a), Box::new(b)), d))
+}
+
+fn unary_node(make: fn(Box<Expr>) -> Expr, (x, d): Sub) -> Result<Sub, String> {
+    if d + 1 > MAX_FILTER_DEPTH {
+        return Err(too_deep());
+    }
+    Ok((make(Box::new(x)), d + 1))
 }
 
 impl Parser {
@@ -162,31 +191,43 @@ impl Parser {
         false
     }
 
-    fn or(&mut self) -> Result<Expr, String> {
-        let mut e = self.and()?;
+    /// Recursion guard: `nest` is how many levels the caller is inside.
+    fn guard(nest: usize) -> Result<usize, String> {
+        if nest >= MAX_FILTER_DEPTH {
+            return Err(too_deep());
+        }
+        Ok(nest + 1)
+    }
+
+    fn or(&mut self, nest: usize) -> Result<Sub, String> {
+        let nest = Self::guard(nest)?;
+        let mut e = self.and(nest)?;
         while self.eat_sym("||") || self.eat_word("or") {
-            e = Expr::Bin(Op::Or, Box::new(e), Box::new(self.and()?));
+            let rhs = self.and(nest)?;
+            e = bin(Op::Or, e, rhs)?;
         }
         Ok(e)
     }
 
-    fn and(&mut self) -> Result<Expr, String> {
-        let mut e = self.not()?;
+    fn and(&mut self, nest: usize) -> Result<Sub, String> {
+        let mut e = self.not(nest)?;
         while self.eat_sym("&&") || self.eat_word("and") {
-            e = Expr::Bin(Op::And, Box::new(e), Box::new(self.not()?));
+            let rhs = self.not(nest)?;
+            e = bin(Op::And, e, rhs)?;
         }
         Ok(e)
     }
 
-    fn not(&mut self) -> Result<Expr, String> {
+    fn not(&mut self, nest: usize) -> Result<Sub, String> {
         if self.eat_sym("!") || self.eat_word("not") {
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            let nest = Self::guard(nest)?;
+            return unary_node(Expr::Not, self.not(nest)?);
         }
-        self.comparison()
+        self.comparison(nest)
     }
 
-    fn comparison(&mut self) -> Result<Expr, String> {
-        let mut e = self.additive()?;
+    fn comparison(&mut self, nest: usize) -> Result<Sub, String> {
+        let mut e = self.additive(nest)?;
         loop {
             let op = if self.eat_sym("==") {
                 Op::Eq
@@ -205,12 +246,13 @@ impl Parser {
             } else {
                 return Ok(e);
             };
-            e = Expr::Bin(op, Box::new(e), Box::new(self.additive()?));
+            let rhs = self.additive(nest)?;
+            e = bin(op, e, rhs)?;
         }
     }
 
-    fn additive(&mut self) -> Result<Expr, String> {
-        let mut e = self.multiplicative()?;
+    fn additive(&mut self, nest: usize) -> Result<Sub, String> {
+        let mut e = self.multiplicative(nest)?;
         loop {
             let op = if self.eat_sym("+") {
                 Op::Add
@@ -219,12 +261,13 @@ impl Parser {
             } else {
                 return Ok(e);
             };
-            e = Expr::Bin(op, Box::new(e), Box::new(self.multiplicative()?));
+            let rhs = self.multiplicative(nest)?;
+            e = bin(op, e, rhs)?;
         }
     }
 
-    fn multiplicative(&mut self) -> Result<Expr, String> {
-        let mut e = self.unary()?;
+    fn multiplicative(&mut self, nest: usize) -> Result<Sub, String> {
+        let mut e = self.unary(nest)?;
         loop {
             let op = if self.eat_sym("*") {
                 Op::Mul
@@ -235,39 +278,44 @@ impl Parser {
             } else {
                 return Ok(e);
             };
-            e = Expr::Bin(op, Box::new(e), Box::new(self.unary()?));
+            let rhs = self.unary(nest)?;
+            e = bin(op, e, rhs)?;
         }
     }
 
-    fn unary(&mut self) -> Result<Expr, String> {
+    fn unary(&mut self, nest: usize) -> Result<Sub, String> {
         if self.eat_sym("-") {
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            let nest = Self::guard(nest)?;
+            return unary_node(Expr::Neg, self.unary(nest)?);
         }
         if self.eat_sym("!") || self.eat_word("not") {
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            let nest = Self::guard(nest)?;
+            return unary_node(Expr::Not, self.unary(nest)?);
         }
-        let base = self.primary()?;
+        let base = self.primary(nest)?;
         if self.eat_sym("**") {
             // Right-associative, binding tighter than unary minus on its left.
-            return Ok(Expr::Bin(Op::Pow, Box::new(base), Box::new(self.unary()?)));
+            let nest = Self::guard(nest)?;
+            let exp = self.unary(nest)?;
+            return bin(Op::Pow, base, exp);
         }
         Ok(base)
     }
 
-    fn primary(&mut self) -> Result<Expr, String> {
+    fn primary(&mut self, nest: usize) -> Result<Sub, String> {
         let tok = self
             .peek()
             .cloned()
             .ok_or_else(|| syntax("unexpected end"))?;
         self.pos += 1;
         match tok {
-            Tok::Num(n) => Ok(Expr::Num(n)),
-            Tok::Str(s) => Ok(Expr::Str(s)),
-            Tok::Field(f) => Ok(Expr::Field(f)),
-            Tok::Word(w) if w.eq_ignore_ascii_case("true") => Ok(Expr::Num(1.0)),
-            Tok::Word(w) if w.eq_ignore_ascii_case("false") => Ok(Expr::Num(0.0)),
+            Tok::Num(n) => Ok((Expr::Num(n), 1)),
+            Tok::Str(s) => Ok((Expr::Str(s), 1)),
+            Tok::Field(f) => Ok((Expr::Field(f), 1)),
+            Tok::Word(w) if w.eq_ignore_ascii_case("true") => Ok((Expr::Num(1.0), 1)),
+            Tok::Word(w) if w.eq_ignore_ascii_case("false") => Ok((Expr::Num(0.0), 1)),
             Tok::Sym("(") => {
-                let e = self.or()?;
+                let e = self.or(nest)?;
                 if !self.eat_sym(")") {
                     return Err(syntax("missing ')'"));
                 }
@@ -275,9 +323,12 @@ impl Parser {
             }
             Tok::Sym("[") => {
                 let mut items = Vec::new();
+                let mut depth = 1;
                 if !self.eat_sym("]") {
                     loop {
-                        items.push(self.or()?);
+                        let (item, d) = self.or(nest)?;
+                        depth = depth.max(d + 1);
+                        items.push(item);
                         if self.eat_sym("]") {
                             break;
                         }
@@ -286,7 +337,10 @@ impl Parser {
                         }
                     }
                 }
-                Ok(Expr::Array(items))
+                if depth > MAX_FILTER_DEPTH {
+                    return Err(too_deep());
+                }
+                Ok((Expr::Array(items), depth))
             }
             other => Err(syntax(format!("unexpected {other:?}"))),
         }
@@ -296,6 +350,9 @@ impl Parser {
 impl Filter {
     /// Parses an expression; a syntax error is the reply text.
     pub fn parse(src: &str) -> Result<Filter, String> {
+        if src.len() > MAX_FILTER_LEN {
+            return Err(syntax(format!("longer than {MAX_FILTER_LEN} bytes")));
+        }
         let mut p = Parser {
             toks: tokens(src)?,
             pos: 0,
@@ -303,7 +360,7 @@ impl Filter {
         if p.toks.is_empty() {
             return Err(syntax("empty expression"));
         }
-        let e = p.or()?;
+        let (e, _) = p.or(0)?;
         if p.pos != p.toks.len() {
             return Err(syntax(format!("unexpected {:?}", p.toks[p.pos])));
         }

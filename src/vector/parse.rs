@@ -26,6 +26,10 @@ pub const DEFAULT_M: usize = 16;
 pub const DEFAULT_BUILD_EF: usize = 200;
 pub const DEFAULT_SEARCH_EF: usize = 100;
 pub const DEFAULT_COUNT: usize = 10;
+/// COUNT of AI.VSIM: accepted up to this, then clamped to the set's size.
+pub const MAX_COUNT: usize = i32::MAX as usize;
+/// FILTER-EF of AI.VSIM (0 means no limit).
+pub const MAX_FILTER_EF: usize = i32::MAX as usize;
 
 /// Where a vector comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -261,7 +265,7 @@ pub fn parse_vsim<T: Arg>(args: &[T]) -> Result<SimRequest> {
     while i < args.len() {
         let a = &args[i];
         if is_keyword(a, "COUNT") {
-            r.count = number(args, i + 1, "COUNT", 1, i32::MAX as usize)?;
+            r.count = number(args, i + 1, "COUNT", 1, MAX_COUNT)?;
             i += 2;
         } else if is_keyword(a, "EF") {
             r.ef = number(args, i + 1, "EF", 1, EF_MAX)?;
@@ -283,7 +287,7 @@ pub fn parse_vsim<T: Arg>(args: &[T]) -> Result<SimRequest> {
             r.filter = Some(Filter::parse(text).map_err(err)?);
             i += 2;
         } else if is_keyword(a, "FILTER-EF") {
-            r.filter_ef = Some(number(args, i + 1, "FILTER-EF", 0, i64::MAX as usize)?);
+            r.filter_ef = Some(number(args, i + 1, "FILTER-EF", 0, MAX_FILTER_EF)?);
             i += 2;
         } else if is_keyword(a, "WITHSCORES") {
             r.with_scores = true;

@@ -6,6 +6,11 @@ use crate::tensor::{DType, Tensor, Value};
 
 pub const ERR_TENSOR_SHAPE: &str = "TENSOR must have shape [dim], [1, dim] or [n, dim]";
 pub const ERR_TENSOR_TYPE: &str = "TENSOR must hold numbers";
+/// Most query rows one AI.VSIM TENSOR may hold.
+pub const MAX_QUERY_ROWS: usize = 1024;
+/// Most hits a batched AI.VSIM may return in all: rows × COUNT (COUNT
+/// clamped to the set's size).
+pub const MAX_BATCH_HITS: usize = 1_000_000;
 
 /// The rows of `t` as f32 vectors, and whether it is a batch: `[n, dim]`
 /// is a batch of n, while `[dim]` and `[1, dim]` are one vector.
@@ -19,6 +24,11 @@ pub fn tensor_rows(t: &Tensor) -> Result<(Vec<Vec<f32>>, bool)> {
         [n, d] if n > 0 && d > 0 => (n as usize, d as usize, true),
         _ => return Err(Error::err(ERR_TENSOR_SHAPE)),
     };
+    if rows > MAX_QUERY_ROWS {
+        return Err(Error::err(format!(
+            "TENSOR holds more than {MAX_QUERY_ROWS} query rows"
+        )));
+    }
     let flat: Vec<f32> = t
         .values()
         .map(|v| match v {

@@ -2,11 +2,13 @@
 //! names and index ids, and each element's JSON attributes. Redis-free.
 //!
 //! Locking: a [`VecSet`] is shared (`Arc`) between the keyspace and the
-//! searches running on the pool, behind a reader/writer lock. Writes run on
-//! the main thread and take it in write mode, which waits for the searches
-//! in flight on this key; searches take it in read mode, so any number run
-//! at once. Deleting or overwriting the key only drops the keyspace's `Arc`:
-//! a search that still holds one finishes on the old set.
+//! searches running on the pool, behind a reader/writer lock. Searches take
+//! it in read mode through the set's [`Gate`] ([`VecSet::read_shared`]), so
+//! any number run at once. Writes run on the main thread and only *try* the
+//! write lock ([`VecSet::try_write`]); when searches hold it, the Redis side
+//! defers the write through the gate instead of waiting (see `gate.rs`).
+//! Deleting or overwriting the key only drops the keyspace's `Arc`: a
+//! search that still holds one finishes on the old set.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -14,7 +16,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::filter::Filter;
-use super::index::{norm, Metric, Quant, Spec, VecIndex};
+use super::gate::{Gate, Waker};
+use super::index::{norm, Metric, Quant, Spec, VecIndex, MAX_ID};
+
+/// AI.VADD of a new element to a set that has handed out every id.
+pub const ERR_IDS_EXHAUSTED: &str = "the vector set has used up its element ids";
 
 /// Removed slots usearch keeps for reuse; past this many (and past the
 /// number of live elements) the graph is rebuilt (see `compact.rs`).
@@ -50,6 +56,31 @@ impl Elem {
 pub struct VecSet {
     uid: u64,
     data: RwLock<SetData>,
+    gate: Gate,
+}
+
+/// A background reader's hold on a set: the read lock, inside the gate.
+/// Fields drop in order: the lock is released before the reader is
+/// uncounted, so a woken writer always finds it free.
+pub struct SharedRead<'a> {
+    guard: RwLockReadGuard<'a, SetData>,
+    _inside: Inside<'a>,
+}
+
+/// Leaves the gate on drop.
+struct Inside<'a>(&'a Gate);
+
+impl Drop for Inside<'_> {
+    fn drop(&mut self) {
+        self.0.leave();
+    }
+}
+
+impl std::ops::Deref for SharedRead<'_> {
+    type Target = SetData;
+    fn deref(&self) -> &SetData {
+        &self.guard
+    }
 }
 
 /// The set's contents, reached through [`VecSet::read`] / [`VecSet::write`].
@@ -130,6 +161,7 @@ impl VecSet {
         VecSet {
             uid: NEXT_UID.fetch_add(1, Ordering::Relaxed),
             data: RwLock::new(data),
+            gate: Gate::default(),
         }
     }
 
@@ -137,17 +169,46 @@ impl VecSet {
         self.uid
     }
 
+    /// The read lock, for the main thread (which is the only writer, so
+    /// this never waits for a search).
     pub fn read(&self) -> RwLockReadGuard<'_, SetData> {
         self.data.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Waits for the searches running on this set, then locks it.
+    /// The read lock for a thread other than Redis's main thread (a search
+    /// on the pool, the compaction snapshot): waits, on that thread, while
+    /// a deferred write is pending, and is counted so that the last reader
+    /// out wakes the writer.
+    pub fn read_shared(&self) -> SharedRead<'_> {
+        self.gate.enter();
+        let inside = Inside(&self.gate);
+        SharedRead {
+            guard: self.data.read().unwrap_or_else(PoisonError::into_inner),
+            _inside: inside,
+        }
+    }
+
+    /// Waits for the searches running on this set, then locks it. Only for
+    /// where a client cannot be blocked (MULTI, Lua) and for unit tests:
+    /// commands use [`VecSet::try_write`] and [`VecSet::defer_write`].
     pub fn write(&self) -> RwLockWriteGuard<'_, SetData> {
         self.data.write().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Defers a write that found the set locked by searches: no new search
+    /// enters until [`VecSet::write_done`], and `waker` is called once the
+    /// searches in flight have left.
+    pub fn defer_write(&self, waker: Waker) {
+        self.gate.defer(waker);
+    }
+
+    /// The deferred write ran (or was given up): searches may enter again.
+    pub fn write_done(&self) {
+        self.gate.reopen();
+    }
+
     /// Locks the set for writing only if no search holds it now.
-    pub(super) fn try_write(&self) -> Option<RwLockWriteGuard<'_, SetData>> {
+    pub fn try_write(&self) -> Option<RwLockWriteGuard<'_, SetData>> {
         match self.data.try_write() {
             Ok(d) => Some(d),
             Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
@@ -253,9 +314,12 @@ impl SetData {
         attrs: Option<Option<Box<str>>>,
         ef: usize,
     ) -> Result<bool, String> {
+        let existing = self.id(name);
+        if existing.is_none() && self.next_id >= MAX_ID {
+            return Err(ERR_IDS_EXHAUSTED.to_string());
+        }
         self.adopt_rebuilt();
         self.generation += 1;
-        let existing = self.id(name);
         let id = existing.unwrap_or(self.next_id);
         let added = match v {
             NewVector::Floats(f) => self.index.add(id, f, ef),
@@ -368,32 +432,54 @@ impl SetData {
         true
     }
 
-    /// SRANDMEMBER semantics: `count > 0` distinct names (at most all of
-    /// them), `count < 0` that many with repeats. `seed` drives the picks.
-    pub fn random(&self, count: i64, seed: u64) -> Vec<&[u8]> {
+    /// SRANDMEMBER semantics for `count > 0`: that many distinct names (at
+    /// most all of them). `seed` drives the picks. The work and memory are
+    /// O(count), not O(set size), when count is small against the set.
+    pub fn random_distinct(&self, count: usize, seed: u64) -> Vec<&[u8]> {
         let n = self.members.len();
-        if n == 0 || count == 0 {
+        let want = count.min(n);
+        if want == 0 {
             return Vec::new();
         }
         let mut rng = Rng(seed | 1);
-        let name = |id: &u64| self.elems.get(id).map(|e| &*e.name);
-        if count < 0 {
-            let want = count.unsigned_abs().min(usize::MAX as u64) as usize;
-            return (0..want)
-                .filter_map(|_| name(&self.members[rng.below(n)]))
-                .collect();
-        }
-        let want = (count as u64).min(n as u64) as usize;
-        // A partial Fisher-Yates over a copy of the positions.
-        let mut picks: Vec<usize> = (0..n).collect();
-        for i in 0..want {
-            let j = i + rng.below(n - i);
-            picks.swap(i, j);
-        }
-        picks[..want]
+        let positions: Vec<usize> = if want.saturating_mul(4) <= n {
+            // Few picks from many: draw and skip repeats.
+            let mut seen = std::collections::HashSet::with_capacity(want);
+            let mut picks = Vec::with_capacity(want);
+            while picks.len() < want {
+                let p = rng.below(n);
+                if seen.insert(p) {
+                    picks.push(p);
+                }
+            }
+            picks
+        } else {
+            // A partial Fisher-Yates over a copy of the positions.
+            let mut picks: Vec<usize> = (0..n).collect();
+            for i in 0..want {
+                let j = i + rng.below(n - i);
+                picks.swap(i, j);
+            }
+            picks.truncate(want);
+            picks
+        };
+        positions
             .iter()
-            .filter_map(|&p| name(&self.members[p]))
+            .filter_map(|&p| self.elems.get(&self.members[p]).map(|e| &*e.name))
             .collect()
+    }
+
+    /// SRANDMEMBER semantics for a negative count: exactly `count` names
+    /// (none for an empty set), with repeats, produced one at a time
+    /// (nothing is sized by `count`).
+    pub fn random_repeats(&self, count: usize, seed: u64) -> impl Iterator<Item = &[u8]> + '_ {
+        let n = self.members.len();
+        let mut rng = Rng(seed | 1);
+        (0..if n == 0 { 0 } else { count }).map(move |_| {
+            self.elems
+                .get(&self.members[rng.below(n)])
+                .map_or(&[][..], |e| &*e.name)
+        })
     }
 
     /// Every element, sorted by name (for AOF rewrite and DEBUG DIGEST,
@@ -461,6 +547,16 @@ impl SetData {
     /// The nearest elements to `q`.
     pub fn search(&self, q: &[f32], o: &SearchOpts) -> Result<Vec<Hit>, String> {
         self.index.check(q)?;
+        // usearch reserves room for every result it is asked for before it
+        // searches: COUNT and EF are clamped to the set's size (as Vector
+        // Sets clamp the effective EF), so a client's number never sizes an
+        // allocation.
+        let n = self.len();
+        let o = &SearchOpts {
+            count: o.count.min(n),
+            ef: o.ef.min(n),
+            ..o.clone()
+        };
         let found: Vec<(u64, f32)> = match (&o.filter, o.truth) {
             (None, true) => self.index.exact(q, o.count)?,
             (None, false) => self.index.search(q, o.count, o.ef, None)?,

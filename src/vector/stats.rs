@@ -31,3 +31,10 @@ pub fn bump(counter: &AtomicU64) {
 pub fn get(counter: &AtomicU64) -> u64 {
     counter.load(Ordering::Relaxed)
 }
+
+/// Vector writes that found searches on their set and were deferred (their
+/// client blocked) instead of making the main thread wait.
+pub static WRITES_DEFERRED: AtomicU64 = AtomicU64::new(0);
+/// Vector writes that had to wait for searches on the main thread: inside
+/// MULTI/EXEC or a script, where a client cannot be blocked.
+pub static WRITES_WAITED: AtomicU64 = AtomicU64::new(0);

@@ -75,8 +75,8 @@ fn add_update_remove_and_attributes() {
     assert!(d.remove(b"a").expect("rem"));
     assert!(!d.remove(b"a").expect("rem again"));
     assert_eq!(d.len(), 1);
-    assert_eq!(d.random(5, 3), vec![&b"b"[..]]);
-    assert_eq!(d.random(-3, 3).len(), 3);
+    assert_eq!(d.random_distinct(5, 3), vec![&b"b"[..]]);
+    assert_eq!(d.random_repeats(3, 3).count(), 3);
 }
 
 #[test]
