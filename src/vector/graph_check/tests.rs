@@ -382,6 +382,10 @@ fn validation_cost_400k_by_50() {
     let checked = best(&mut || {
         check(&b, s, n).expect("valid");
     });
+    let mut sum = 0;
+    let summed = best(&mut || {
+        sum ^= crate::persistence::vecset_codec::checksum(&b);
+    });
     let loaded = best(&mut || {
         let options = IndexOptions {
             dimensions: dim,
@@ -398,7 +402,7 @@ fn validation_cost_400k_by_50() {
     });
     println!(
         "{n} x {dim}-d F32, M {m}: {:.1} MB; graph_check {checked:.1} ms, \
-         usearch load_from_buffer {loaded:.1} ms ({:.0}%)",
+         usearch load_from_buffer {loaded:.1} ms ({:.0}%), RDB checksum {summed:.1} ms ({sum:x})",
         b.len() as f64 / 1e6,
         100.0 * checked / loaded
     );
