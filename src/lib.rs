@@ -199,6 +199,7 @@ fn init(ctx: &Context, args: &[RedisString]) -> Status {
     }
 
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(32));
+    engine::pool::set_background_init(ffi::lower_thread_priority);
     match engine::pool::start_search_pool(threads) {
         Ok(n) => vector::index::set_thread_slots(n + 1),
         Err(e) => ctx.log_warning(&format!("{e}; AI.VSIM will run on the main thread")),

@@ -304,3 +304,51 @@ fn dag_op_count_cap() {
     );
     assert!(s.alive());
 }
+
+#[test]
+fn nul_bytes_in_keys_are_keys_not_panics() {
+    let s = Server::start();
+    let mut c = s.conn();
+    let key: &[u8] = b"a\0b";
+    let r = c
+        .cmd(&[
+            &b"AI.DAGEXECUTE"[..],
+            b"LOAD",
+            b"1",
+            key,
+            b"|>",
+            b"AI.TENSORGET",
+            key,
+            b"VALUES",
+        ])
+        .expect("reply");
+    assert_eq!(r.err(), "ERR tensor key is empty or in a different shard");
+    assert!(c
+        .cmd(&[&b"AI.TENSORSET"[..], key, b"INT8", b"1", b"VALUES", b"5"])
+        .expect("reply")
+        .is_ok());
+    let r = c
+        .cmd(&[
+            &b"AI.DAGEXECUTE"[..],
+            b"LOAD",
+            b"1",
+            key,
+            b"PERSIST",
+            b"1",
+            b"out\0key",
+            b"|>",
+            b"AI.TENSORSET",
+            b"out\0key",
+            b"INT8",
+            b"1",
+            b"VALUES",
+            b"6",
+        ])
+        .expect("reply");
+    assert_eq!(r.array(), &[Reply::Status("OK".into())]);
+    let r = c
+        .cmd(&[&b"AI.TENSORGET"[..], b"out\0key", b"VALUES"])
+        .expect("reply");
+    assert_eq!(r, Reply::Array(vec![Reply::Int(6)]));
+    assert!(!s.log().contains("panic"), "{}", s.log());
+}

@@ -74,18 +74,21 @@ fn a_write_during_a_long_search_waits_alone_and_ping_is_served() {
     let mut searcher = s.conn();
     let mut writer = s.conn();
     let before = deferred(&s);
-    for (i, write) in [
-        vec!["AI.VADD", "v", "VALUES", "2", "1", "2", "new"],
-        vec!["AI.VREM", "v", "e0"],
-        vec!["AI.VSETATTR", "v", "e1", r#"{"k":1}"#],
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    // An FP32 blob with NUL bytes: the deferred command is rebuilt from its
+    // arguments, which must survive as binary.
+    let mut v = vec![0.0f32; DIM];
+    v[0] = 1.0;
+    let fp32: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+    let writes: Vec<Vec<&[u8]>> = vec![
+        vec![b"AI.VADD", b"v", b"FP32", &fp32, b"new\0name"],
+        vec![b"AI.VREM", b"v", b"e0"],
+        vec![b"AI.VSETATTR", b"v", b"e1", br#"{"k":1}"#],
+        vec![b"AI.VADD", b"v", b"VALUES", b"2", b"1", b"2", b"bad"],
+    ];
+    for (i, write) in writes.into_iter().enumerate() {
         start_slow_search(&mut searcher);
-        // A VADD of the wrong dimension would be refused at once: use one
-        // that is right, except for the first, which checks that a
-        // deferred write's error also reaches its client.
+        // The last write has the wrong dimension: a deferred write's error
+        // reaches its client too.
         writer.send(&write).expect("send");
         writer.flush().expect("flush");
         std::thread::sleep(Duration::from_millis(20));
@@ -103,7 +106,7 @@ fn a_write_during_a_long_search_waits_alone_and_ping_is_served() {
         assert_eq!(hits.array().len(), 1024);
         let r = writer.read().expect("write reply");
         match i {
-            0 => assert_eq!(
+            3 => assert_eq!(
                 r.err(),
                 "ERR Vector dimension mismatch - got 2 but set has 128"
             ),
@@ -115,7 +118,12 @@ fn a_write_during_a_long_search_waits_alone_and_ping_is_served() {
             "write {i} was deferred"
         );
     }
-    assert_eq!(c.cmd(&["AI.VCARD", "v"]).expect("card"), Reply::Int(7999));
+    assert_eq!(c.cmd(&["AI.VCARD", "v"]).expect("card"), Reply::Int(8000));
+    assert_eq!(
+        c.cmd(&[&b"AI.VISMEMBER"[..], b"v", b"new\0name"])
+            .expect("m"),
+        Reply::Int(1)
+    );
     assert_eq!(
         c.cmd(&["AI.VGETATTR", "v", "e1"]).expect("attr").text(),
         r#"{"k":1}"#

@@ -22,12 +22,12 @@ struct Keys<'a>(&'a Context);
 
 impl Keyspace for Keys<'_> {
     fn tensor(&self, key: &[u8]) -> Result<Arc<Tensor>> {
-        let k = self.0.open_key(&self.0.create_string(key));
+        let k = self.0.open_key(&crate::ffi::string(self.0, key));
         tensor_type::read(&k)?.ok_or_else(|| Error::err(ERR_TENSOR_EMPTY))
     }
 
     fn model(&self, key: &[u8]) -> Result<Arc<Model>> {
-        let k = self.0.open_key(&self.0.create_string(key));
+        let k = self.0.open_key(&crate::ffi::string(self.0, key));
         model_type::read(&k)?.ok_or_else(|| Error::err(ERR_EMPTY))
     }
 }
@@ -56,7 +56,7 @@ fn dag(ctx: &Context, args: &[RedisString], flavor: Flavor) -> Result<RedisValue
     let mut dag = parse(args, flavor, &Keys(ctx))?;
     // Decision 5, for DAGs: a PERSIST key of another type fails now.
     for (key, _) in &dag.persist {
-        tensor_type::read(&ctx.open_key(&ctx.create_string(key.as_slice())))?;
+        tensor_type::read(&ctx.open_key(&crate::ffi::string(ctx, key)))?;
     }
     let db = block::selected_db(ctx);
     let blocked = block::block(ctx)?;

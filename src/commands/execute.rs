@@ -153,7 +153,7 @@ impl Completion {
 /// Writes a tensor the module produced to `key`, notifies and replicates it
 /// as `AI.TENSORSET … BLOB`.
 pub fn write_output(ctx: &Context, key: &[u8], t: Arc<Tensor>) -> Result<()> {
-    let name = ctx.create_string(key);
+    let name = crate::ffi::string(ctx, key);
     let k = ctx.open_key_writable(&name);
     let slot = tensor_type::open_for_write(&k)?;
     slot.store_tensor(Arc::clone(&t))?;

@@ -104,7 +104,7 @@ impl Rerun {
         let args: Vec<RedisString> = self
             .args
             .iter()
-            .map(|a| ctx.create_string(a.as_slice()))
+            .map(|a| crate::ffi::string(ctx, a))
             .collect();
         RERUN.set(true);
         let result = catch_unwind(AssertUnwindSafe(|| (self.handler)(ctx, &args)));

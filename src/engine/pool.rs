@@ -14,6 +14,22 @@ pub const SEARCH_BACKLOG: usize = 4096;
 
 static SEARCH_POOL: OnceLock<Pool> = OnceLock::new();
 
+/// What each background thread runs first (the Redis side lowers its CPU
+/// priority, so a CPU-bound search never delays Redis's main thread). Set
+/// once at load, before any background thread starts.
+static BACKGROUND_INIT: OnceLock<fn()> = OnceLock::new();
+
+pub fn set_background_init(init: fn()) {
+    let _ = BACKGROUND_INIT.set(init);
+}
+
+/// Call first on every background thread (the pool's, compaction's).
+pub fn background_thread_started() {
+    if let Some(init) = BACKGROUND_INIT.get() {
+        init();
+    }
+}
+
 /// Starts the vector search pool (once, at load).
 pub fn start_search_pool(threads: usize) -> Result<usize, String> {
     if let Some(p) = SEARCH_POOL.get() {
@@ -89,6 +105,7 @@ impl Pool {
 }
 
 fn work(rx: &Mutex<Receiver<Job>>, queued: &AtomicUsize) {
+    background_thread_started();
     loop {
         let job = {
             let rx = rx.lock().unwrap_or_else(PoisonError::into_inner);

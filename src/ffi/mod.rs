@@ -67,6 +67,32 @@ pub fn with_gil(f: &mut dyn FnMut()) {
     f();
 }
 
+/// A Redis string holding `bytes`, which may contain NUL (keys and blobs
+/// can). redis-module's `Context::create_string` goes through a `CString`
+/// and panics on a NUL byte, so it must not be used on client data.
+pub fn string(ctx: &redis_module::Context, bytes: &[u8]) -> redis_module::RedisString {
+    redis_module::RedisString::create_from_slice(ctx.ctx, bytes)
+}
+
+/// Lowers the calling thread's CPU priority by 10 nice levels (at most 19).
+/// Background threads (vector searches, compaction) call it, so that when
+/// they compete with Redis's main thread for a core, the scheduler favours
+/// the main thread and a CPU-bound search does not delay other clients.
+pub fn lower_thread_priority() {
+    // SAFETY: gettid, getpriority and setpriority take plain integers and
+    // touch no memory of ours; with a thread id, Linux applies the nice
+    // value to that thread only. Raising one's own nice value needs no
+    // privilege; a failure leaves the priority as it was.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        *libc::__errno_location() = 0;
+        let nice = libc::getpriority(libc::PRIO_PROCESS, tid);
+        if *libc::__errno_location() == 0 {
+            libc::setpriority(libc::PRIO_PROCESS, tid, (nice + 10).min(19));
+        }
+    }
+}
+
 /// User and system CPU time of `who` (`RUSAGE_SELF`, `RUSAGE_CHILDREN`, or
 /// `RUSAGE_THREAD` for the calling thread).
 pub fn rusage(who: c_int) -> Option<(std::time::Duration, std::time::Duration)> {

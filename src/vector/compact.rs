@@ -97,6 +97,7 @@ pub fn compact_in_background(set: &Arc<VecSet>, exclusive: Exclusive) -> bool {
     let spawned = std::thread::Builder::new()
         .name("ai-vcompact".to_string())
         .spawn(move || {
+            crate::engine::pool::background_thread_started();
             // A panic (logged by the hook) must not leave the set marked as
             // compacting for ever: a later removal may then start again.
             let done = catch_unwind(AssertUnwindSafe(|| rebuild(&job, exclusive)));
