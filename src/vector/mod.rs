@@ -4,6 +4,7 @@
 
 pub mod compact;
 pub mod filter;
+pub mod gate;
 pub mod graph_check;
 pub mod index;
 pub mod parse;
