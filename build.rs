@@ -55,17 +55,17 @@ fn torch() {
     println!("cargo:rustc-env=REDISAI_TORCH_VERSION={version}");
 }
 
-/// The C++ shim (forward-schema introspection), built against the wheel's
-/// headers next to `torch/lib`.
+/// The C++ shim (the TorchScript module: load, forward()'s schema, forward),
+/// built against the wheel's headers next to `torch/lib`.
 fn shim(lib_dir: &Path) {
-    println!("cargo:rerun-if-changed=shim/torch_schema.cpp");
+    println!("cargo:rerun-if-changed=shim/torch_module.cpp");
     let Some(root) = lib_dir.parent() else {
         return;
     };
     let include = root.join("include");
     cc::Build::new()
         .cpp(true)
-        .file("shim/torch_schema.cpp")
+        .file("shim/torch_module.cpp")
         .include(&include)
         .include(include.join("torch/csrc/api/include"))
         .flag("-std=c++17")

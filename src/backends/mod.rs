@@ -15,6 +15,8 @@ mod runtime;
 pub mod torch;
 #[cfg(feature = "torch")]
 mod torch_model;
+#[cfg(feature = "torch")]
+mod torch_shim;
 #[cfg(feature = "onnx")]
 mod watchdog;
 

@@ -1,33 +1,23 @@
-//! TorchScript models through `tch` (libtorch). Only `f_*` APIs are used,
-//! so a libtorch error is a reply, never a panic. Runs are under no-grad,
-//! and outputs come back contiguous on the CPU.
+//! TorchScript models: the module is loaded once, in the C++ shim
+//! (`torch_shim`), which runs forward() under no-grad; tensors are made and
+//! read through `tch`, with its `f_*` APIs only, so a libtorch error is a
+//! reply, never a panic. Outputs come back contiguous on the CPU.
 
 use std::cell::Cell;
-use std::ffi::CStr;
-use std::os::raw::{c_char, c_int};
 use std::sync::{Arc, Once};
 
-use tch::{CModule, IValue, Kind, TchError};
+use tch::{Kind, TchError};
 
 use super::runtime::{LoadError, Loaded, Runtime};
+use super::torch_shim::{self, ForwardError, Module};
 use crate::error::Error;
 use crate::model::Device;
 use crate::tensor::{DType, Tensor};
 
 pub const ERR_NO_CUDA: &str = "GPU requested but Torch couldn't find CUDA";
 
-extern "C" {
-    fn redisai_torch_schema(
-        data: *const c_char,
-        len: usize,
-        out: *mut *mut c_char,
-        err: *mut *mut c_char,
-    ) -> c_int;
-    fn redisai_torch_free(p: *mut c_char);
-}
-
 struct TorchModel {
-    module: CModule,
+    module: Module,
     device: tch::Device,
     size: usize,
 }
@@ -38,50 +28,14 @@ fn text(e: TchError) -> String {
         TchError::Torch(t) => t,
         other => other.to_string(),
     };
+    trim_backtrace(t)
+}
+
+fn trim_backtrace(t: String) -> String {
     match t.find("Exception raised from") {
         Some(i) => t[..i].trim_end().to_string(),
         None => t,
     }
-}
-
-/// Takes a string the shim allocated.
-///
-/// # Safety
-/// `p` is null or a NUL-terminated string from `redisai_torch_schema`,
-/// not yet freed.
-unsafe fn take(p: *mut c_char) -> String {
-    if p.is_null() {
-        return String::new();
-    }
-    // SAFETY: see the function's contract; freed exactly once here.
-    unsafe {
-        let s = CStr::from_ptr(p).to_string_lossy().into_owned();
-        redisai_torch_free(p);
-        s
-    }
-}
-
-/// forward()'s argument names (without `self`) and its tensor output count
-/// (`None` when it returns a list).
-fn schema(blob: &[u8]) -> Result<(Vec<String>, Option<usize>), String> {
-    let (mut out, mut err) = (std::ptr::null_mut(), std::ptr::null_mut());
-    // SAFETY: the shim reads `len` bytes at `data`, catches every C++
-    // exception, and sets `out` or `err` to malloc'd strings that `take` frees.
-    let (status, out, err) = unsafe {
-        let status = redisai_torch_schema(blob.as_ptr().cast(), blob.len(), &mut out, &mut err);
-        (status, take(out), take(err))
-    };
-    if status != 0 {
-        return Err(if err.is_empty() {
-            "could not read the model's forward() schema".to_string()
-        } else {
-            err
-        });
-    }
-    let mut lines = out.lines();
-    let count: i64 = lines.next().and_then(|l| l.parse().ok()).unwrap_or(0);
-    let inputs = lines.map(str::to_string).collect();
-    Ok((inputs, usize::try_from(count).ok()))
 }
 
 /// INTER_OP_PARALLELISM can be set once per process, before any inter-op
@@ -107,31 +61,29 @@ fn apply_threads() {
     });
 }
 
+/// Loads the module once, in the shim, which also reads forward()'s
+/// schema from it.
 pub fn load(device: Device, blob: &[u8]) -> Result<Loaded, LoadError> {
-    let device = match device {
-        Device::Cpu => tch::Device::Cpu,
+    let (device, index) = match device {
+        Device::Cpu => (tch::Device::Cpu, None),
         Device::Gpu(id) => {
             if !tch::Cuda::is_available() {
                 return Err(LoadError::environment(Error::raw(ERR_NO_CUDA)));
             }
-            tch::Device::Cuda(id.unwrap_or(0) as usize)
+            let id = id.unwrap_or(0) as usize;
+            (tch::Device::Cuda(id), Some(id))
         }
     };
     apply_threads();
-    let (inputs, outputs) = schema(blob).map_err(LoadError::corrupt)?;
-    let mut module = CModule::load_data_on_device(&mut &blob[..], device)
-        .map_err(|e| LoadError::corrupt(text(e)))?;
-    module
-        .f_set_eval()
-        .map_err(|e| LoadError::corrupt(text(e)))?;
+    let (module, schema) = torch_shim::load(blob, index).map_err(LoadError::corrupt)?;
     Ok(Loaded {
         runtime: Arc::new(TorchModel {
             module,
             device,
             size: blob.len(),
         }),
-        inputs,
-        outputs: vec![String::new(); outputs.unwrap_or(0)],
+        inputs: schema.inputs,
+        outputs: vec![String::new(); schema.outputs.unwrap_or(0)],
     })
 }
 
@@ -199,42 +151,23 @@ fn from_torch(t: &tch::Tensor) -> Result<Tensor, Error> {
     Tensor::from_parts(dtype, t.size(), data)
 }
 
-fn flatten(v: IValue, out: &mut Vec<tch::Tensor>) -> Result<(), Error> {
-    match v {
-        IValue::Tensor(t) => out.push(t),
-        IValue::Tuple(items) | IValue::GenericList(items) => {
-            for i in items {
-                flatten(i, out)?;
-            }
-        }
-        IValue::TensorList(ts) => out.extend(ts),
-        _ => {
-            return Err(Error::err(
-                "the model returned a value that is not a tensor",
-            ))
-        }
-    }
-    Ok(())
-}
-
 impl Runtime for TorchModel {
     fn run(&self, inputs: &[&Tensor]) -> Result<Vec<Option<Tensor>>, Error> {
         apply_threads();
-        let _no_grad = tch::no_grad_guard();
-        let args: Vec<IValue> = inputs
+        let args: Vec<tch::Tensor> = inputs
             .iter()
-            .map(|t| to_torch(t, self.device).map(IValue::Tensor))
+            .map(|t| to_torch(t, self.device))
             .collect::<Result<_, _>>()
             .map_err(|e| match e {
                 TchError::Kind(k) => Error::raw(k),
                 e => Error::raw(text(e)),
             })?;
-        let result = self
-            .module
-            .forward_is(&args)
-            .map_err(|e| Error::raw(text(e)))?;
-        let mut tensors = Vec::new();
-        flatten(result, &mut tensors)?;
+        let tensors = self.module.forward(&args).map_err(|e| match e {
+            ForwardError::Torch(t) => Error::raw(trim_backtrace(t)),
+            ForwardError::NotATensor => {
+                Error::err("the model returned a value that is not a tensor")
+            }
+        })?;
         tensors.iter().map(|t| from_torch(t).map(Some)).collect()
     }
 

@@ -1,14 +1,29 @@
 //! AI.MODELSTORE, AI.MODELSET, AI.MODELGET, AI.MODELDEL, AI._MODELSCAN and
 //! AI.INFO. Execution is in `execute.rs`.
+//!
+//! MODELSTORE and MODELSET parse on the main thread (errors reply at once),
+//! then block the client and compile on the compile thread
+//! (`model::compile`); the key is written and the command replicated back
+//! on the main thread, in the blocked client's reply callback, so replicas
+//! and the AOF see the stores in the order the keyspace did. Where a client
+//! cannot block they compile inline. Like RedisAI, model writes fire no
+//! keyspace event of their own.
 
-use redis_module::{Context, RedisString, RedisValue};
+use std::os::raw::c_int;
+use std::sync::Arc;
+
+use redis_module::{Context, ContextFlags, RedisString, RedisValue};
 
 use crate::error::{Error, Result};
+use crate::ffi::block::{self, Finish};
+use crate::ffi::emit::replicate;
 use crate::model::{
-    chunks, parse_modelget, parse_modelset, parse_modelstore, Model, StoreRequest, ERR_EMPTY,
+    chunks, compile, parse_modelget, parse_modelset, parse_modelstore, Model, StoreRequest,
+    ERR_EMPTY,
 };
+use crate::persistence::commands::modelstore_args;
 use crate::reply::Reply;
-use crate::types::model_type::{self, ModelValue};
+use crate::types::model_type::{self, ModelValue, MODEL_TYPE};
 
 /// `AI.MODELSTORE key backend device [TAG t] [BATCHSIZE n [MINBATCHSIZE m
 /// [MINBATCHTIMEOUT ms]]] BLOB chunk…`
@@ -23,14 +38,133 @@ pub fn modelset(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     store(ctx, &args[1], req)
 }
 
+/// Where the client cannot block (MULTI/EXEC, Lua, the AOF loader and other
+/// DENY_BLOCKING callers), and on a replica applying its primary's stream
+/// (which is applied in order, so the replica's other clients would gain
+/// little), the model compiles on the main thread, as in RedisAI.
+fn compiles_inline(ctx: &Context) -> bool {
+    ctx.get_flags().intersects(
+        ContextFlags::MULTI
+            | ContextFlags::LUA
+            | ContextFlags::DENY_BLOCKING
+            | ContextFlags::REPLICATED
+            | ContextFlags::LOADING,
+    )
+}
+
 fn store(ctx: &Context, key: &RedisString, req: StoreRequest) -> Result<RedisValue> {
-    // Compile first, as RedisAI did: a bad model never touches the key.
-    let model = Model::compile(req.meta, req.blob).map_err(|r| r.error.error)?;
+    let blocked = if compiles_inline(ctx) {
+        None
+    } else {
+        block::block(ctx).ok()
+    };
+    let Some(blocked) = blocked else {
+        // Compile first, as RedisAI did: a bad model never touches the key.
+        let model = Model::compile(req.meta, req.blob).map_err(|r| r.error.error)?;
+        write_model(ctx, key.as_slice(), model, Replication::Verbatim)?;
+        return Ok(RedisValue::SimpleStringStatic("OK"));
+    };
+    let done = Stored {
+        db: block::selected_db(ctx),
+        key: key.as_slice().to_vec(),
+        compiled: None,
+    };
+    let job: compile::Job = Box::new(move || {
+        let compiled = Model::compile(req.meta, req.blob).map_err(|r| r.error.error);
+        blocked.unblock(Box::new(Stored {
+            compiled: Some(compiled),
+            ..done
+        }));
+    });
+    // No compile thread (it could not be started): compile here; the
+    // client is answered through the same callback.
+    if let Err(job) = compile::submit(job) {
+        job();
+    }
+    Ok(RedisValue::NoReply)
+}
+
+/// How a stored model reaches replicas and the AOF.
+enum Replication {
+    /// The client's own command (`RedisModule_ReplicateVerbatim`).
+    Verbatim,
+    /// The client is gone with its argv: the AOF-rewrite form of the model.
+    Synthesized,
+}
+
+/// Writes `model` at `key` and replicates the store.
+fn write_model(ctx: &Context, key: &[u8], model: Model, how: Replication) -> Result<()> {
     crate::engine::ensure_queue(&model.queue_name())?;
-    let k = ctx.open_key_writable(key);
+    let name = crate::ffi::string(ctx, key);
+    let k = ctx.open_key_writable(&name);
     model_type::store(&k, model)?;
-    ctx.replicate_verbatim();
-    Ok(RedisValue::SimpleStringStatic("OK"))
+    match how {
+        Replication::Verbatim => ctx.replicate_verbatim(),
+        Replication::Synthesized => {
+            let chunk = crate::config::get().model_chunk_size.max(1) as usize;
+            let stored = k
+                .get_value::<ModelValue>(&MODEL_TYPE)
+                .ok()
+                .flatten()
+                .map(|m| Arc::clone(m));
+            let sent = stored.is_some_and(|m| {
+                replicate(
+                    ctx,
+                    "AI.MODELSTORE",
+                    &modelstore_args(key, &m.meta, m.blob(), chunk),
+                )
+            });
+            if !sent {
+                ctx.log_warning("AI.MODELSTORE: could not replicate a stored model");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A compiled (or refused) model, handed back to the main thread.
+struct Stored {
+    db: c_int,
+    key: Vec<u8>,
+    compiled: Option<Result<Model>>,
+}
+
+impl Stored {
+    fn write(&mut self, ctx: &Context, how: Replication) -> Result<()> {
+        let model = self
+            .compiled
+            .take()
+            .ok_or_else(|| Error::err("the command already finished"))??;
+        write_model(ctx, &self.key, model, how)
+    }
+}
+
+impl Finish for Stored {
+    fn reply(&mut self, ctx: &Context) {
+        match self.write(ctx, Replication::Verbatim) {
+            Ok(()) => {
+                ctx.reply(Ok(RedisValue::SimpleStringStatic("OK")));
+            }
+            Err(e) => {
+                ctx.reply_error_string(&e.reply_text());
+            }
+        }
+    }
+
+    /// The client left while its model compiled: the model is stored all
+    /// the same (as a synchronous store would have been), and replicated.
+    fn detached(&mut self, ctx: &Context) {
+        if let Err(e) = self.write(ctx, Replication::Synthesized) {
+            ctx.log_warning(&format!(
+                "AI.MODELSTORE: the model of a disconnected client was not stored: {}",
+                e.reply_text()
+            ));
+        }
+    }
+
+    fn db(&self) -> c_int {
+        self.db
+    }
 }
 
 fn read_model(ctx: &Context, key: &RedisString) -> Result<ModelValue> {

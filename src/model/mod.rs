@@ -6,12 +6,14 @@
 //! the key while it runs is safe. The blob is kept byte-exact (MODELGET, RDB
 //! and AOF return it as given); the runtime is derived from it.
 
+pub mod compile;
 mod parse;
 mod stats;
 
 pub use parse::{
     modelexecute_keys, modelrun_keys, parse_device, parse_modelexecute, parse_modelget,
     parse_modelrun, parse_modelset, parse_modelstore, Device, ExecRequest, GetFormat, StoreRequest,
+    MAX_BLOB_BYTES, MAX_BLOB_CHUNKS,
 };
 pub use stats::{Stats, StatsSnapshot, INLINE_AFTER};
 

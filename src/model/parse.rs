@@ -66,11 +66,32 @@ fn text(a: &impl Arg) -> String {
     String::from_utf8_lossy(a.bytes()).into_owned()
 }
 
+/// The most BLOB chunks one MODELSTORE or MODELSET takes. Clients, MODELGET
+/// and AOF rewrite split a blob every MODEL_CHUNK_SIZE bytes, and that can
+/// be set as low as 1, so the cap is far above what any sane chunk size
+/// gives: a blob up to the size cap always fits when MODEL_CHUNK_SIZE is at
+/// least 4 KiB (RedisAI's default is 511 MiB).
+pub const MAX_BLOB_CHUNKS: usize = 1 << 20;
+/// The largest model blob: the RDB loader's cap (the tensor cap, 4 GiB),
+/// so a model that can be stored can also be saved and loaded again.
+pub const MAX_BLOB_BYTES: u64 = crate::tensor::MAX_TENSOR_BYTES;
+
 fn concat<T: Arg>(chunks: &[T]) -> Result<Vec<u8>> {
     if chunks.is_empty() {
         return Err(Error::err(ERR_MISSING_BLOB));
     }
-    let mut blob = Vec::with_capacity(chunks.iter().map(|c| c.bytes().len()).sum());
+    if chunks.len() > MAX_BLOB_CHUNKS {
+        return Err(Error::err(format!(
+            "too many BLOB chunks (the limit is {MAX_BLOB_CHUNKS})"
+        )));
+    }
+    let total: u64 = chunks.iter().map(|c| c.bytes().len() as u64).sum();
+    if total > MAX_BLOB_BYTES {
+        return Err(Error::err(format!(
+            "model size exceeds the maximum of {MAX_BLOB_BYTES} bytes"
+        )));
+    }
+    let mut blob = Vec::with_capacity(total as usize);
     chunks
         .iter()
         .for_each(|c| blob.extend_from_slice(c.bytes()));

@@ -117,3 +117,35 @@ fn chunking_has_no_empty_tail() {
     assert_eq!(chunks(b"abcde", 2).len(), 3);
     assert_eq!(chunks(b"", 2), vec![&b""[..]]);
 }
+
+#[test]
+fn blob_chunk_cap() {
+    let head: Vec<&[u8]> = vec![b"AI.MODELSTORE", b"k", b"ONNX", b"CPU", b"BLOB"];
+    let store = |chunks: usize| {
+        let mut args = head.clone();
+        args.extend(std::iter::repeat_n(&b"x"[..], chunks));
+        parse_modelstore(&args).map(|r| r.blob.len())
+    };
+    assert_eq!(store(MAX_BLOB_CHUNKS), Ok(MAX_BLOB_CHUNKS));
+    let over = store(MAX_BLOB_CHUNKS + 1).map_err(|e| e.reply_text());
+    assert_eq!(
+        over,
+        Err("ERR too many BLOB chunks (the limit is 1048576)".to_string())
+    );
+    let mut set: Vec<&[u8]> = vec![b"AI.MODELSET", b"k", b"ONNX", b"CPU", b"BLOB"];
+    set.extend(std::iter::repeat_n(&b""[..], MAX_BLOB_CHUNKS + 1));
+    assert!(parse_modelset(&set).is_err());
+}
+
+#[test]
+fn blob_size_cap_is_checked_before_allocating() {
+    // 65 chunks that all borrow one 64 MiB buffer: 4 GiB + 64 MiB in all.
+    let big = vec![0u8; 64 << 20];
+    let mut args: Vec<&[u8]> = vec![b"AI.MODELSTORE", b"k", b"ONNX", b"CPU", b"BLOB"];
+    args.extend(std::iter::repeat_n(&big[..], 65));
+    let r = parse_modelstore(&args).map(|r| r.blob.len());
+    assert_eq!(
+        r.map_err(|e| e.reply_text()),
+        Err("ERR model size exceeds the maximum of 4294967296 bytes".to_string())
+    );
+}

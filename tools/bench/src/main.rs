@@ -5,6 +5,7 @@
 //! ```text
 //! redisai-bench --port 6379 [--conns 16] [--pipeline 1] [--seconds 1] [--rounds 11] [--only NAME,...]
 //! redisai-bench --port 6379 --vectors FILE.npy [--limit N] [--queries 1000] [--seconds 1]
+//! redisai-bench --port 6379 --only store_stall [--rounds 5]
 //! ```
 //! `scripts/bench` starts a server with the module and runs this tool.
 
@@ -12,6 +13,8 @@
 #[allow(dead_code)]
 mod resp;
 
+#[path = "../../../tests/model_store/big_onnx.rs"]
+mod big_onnx;
 mod models;
 mod vectors;
 
@@ -262,6 +265,20 @@ fn main() {
         };
         if let Err(e) = vectors::run(&v) {
             eprintln!("vectors: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    // `store_stall` (or one of its two backends) is a scenario of its own:
+    // PING latency while a ~50 MiB model compiles.
+    let stall: Vec<&str> = models::STALL_SCENARIOS
+        .iter()
+        .copied()
+        .filter(|n| o.only.iter().any(|x| x == n || x == "store_stall"))
+        .collect();
+    if !stall.is_empty() {
+        if let Err(e) = models::store_stall(o.port, &stall, o.rounds) {
+            eprintln!("store_stall: {e}");
             std::process::exit(1);
         }
         return;

@@ -182,3 +182,144 @@ pub fn inprocess_forward_p50_us(fixtures: &str) -> Result<(f64, f64), String> {
     std::hint::black_box(&junk);
     Ok((median(hot), median(cold)))
 }
+
+/// The `--only` names of the store-stall scenarios.
+pub const STALL_SCENARIOS: &[&str] = &["store_stall_onnx", "store_stall_torch"];
+
+/// Elements of the big model's weight: 13,107,200 floats, 50 MiB.
+const STALL_ELEMENTS: usize = 50 << 18;
+
+/// A ~50 MiB TorchScript module, `forward(x) = x + w` with `w` a traced
+/// constant of [`STALL_ELEMENTS`] floats, made in this process with tch.
+fn big_torch_model() -> Result<Vec<u8>, String> {
+    let err = |e: tch::TchError| e.to_string();
+    let opts = (tch::Kind::Float, tch::Device::Cpu);
+    let n = STALL_ELEMENTS as i64;
+    let w = tch::Tensor::f_arange(n, opts).map_err(err)?;
+    let x = tch::Tensor::f_zeros([n], opts).map_err(err)?;
+    let module = tch::CModule::create_by_tracing("Big", "forward", &[x], &mut |xs| {
+        xs.iter().map(|x| x + &w).collect()
+    })
+    .map_err(err)?;
+    let path = std::env::temp_dir().join(format!("redisai-bench-big-{}.pt", std::process::id()));
+    module.save(&path).map_err(err)?;
+    let bytes = std::fs::read(&path).map_err(|e| e.to_string());
+    let _ = std::fs::remove_file(&path);
+    bytes
+}
+
+/// What one store saw: its duration and the latencies of the PINGs sent
+/// while it was in flight.
+struct StallRound {
+    store_ms: f64,
+    pings_us: Vec<u64>,
+}
+
+/// Stores `blob` at `key` from one connection while another sends PING
+/// every millisecond.
+fn stall_round(port: u16, key: &str, backend: &str, blob: &[u8]) -> Result<StallRound, String> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let connect = || Conn::connect(port, Duration::from_secs(120)).map_err(|e| e.to_string());
+    let mut store = connect()?;
+    let mut pinger = connect()?;
+    let stop = AtomicBool::new(false);
+    let origin = Instant::now();
+    let (pings, store_window) = std::thread::scope(|scope| {
+        let pings = scope.spawn(|| {
+            let mut seen = Vec::new(); // (sent at µs since origin, latency µs)
+            let mut next = Instant::now();
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                if pinger.cmd(&["PING"]).is_err() {
+                    break;
+                }
+                seen.push((
+                    t.duration_since(origin).as_micros() as u64,
+                    t.elapsed().as_micros() as u64,
+                ));
+                next += Duration::from_millis(1);
+                if let Some(wait) = next.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                } else {
+                    next = Instant::now();
+                }
+            }
+            seen
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        let mut a: Vec<Vec<u8>> = ["AI.MODELSTORE", key, backend, "CPU", "BLOB"]
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .collect();
+        a.push(blob.to_vec());
+        let start = origin.elapsed().as_micros() as u64;
+        let reply = store.cmd(&a);
+        let end = origin.elapsed().as_micros() as u64;
+        std::thread::sleep(Duration::from_millis(100));
+        stop.store(true, Ordering::Relaxed);
+        let pings = pings.join().unwrap_or_default();
+        (pings, reply.map(|r| (r, start, end)))
+    });
+    let (reply, start, end) = store_window.map_err(|e| e.to_string())?;
+    if reply.is_error() {
+        return Err(format!("{key}: {reply:?}"));
+    }
+    // A PING is in the window if it was in flight at any time while the
+    // store was.
+    let pings_us = pings
+        .iter()
+        .filter(|(sent, lat)| sent + lat >= start && *sent <= end)
+        .map(|&(_, lat)| lat)
+        .collect();
+    let _ = store.cmd(&["DEL", key]);
+    Ok(StallRound {
+        store_ms: (end - start) as f64 / 1000.0,
+        pings_us,
+    })
+}
+
+/// `--only store_stall_onnx,store_stall_torch`: the longest time Redis
+/// leaves a client waiting while AI.MODELSTORE compiles a ~50 MiB model.
+/// One connection stores the model (one BLOB chunk); another sends PING
+/// every millisecond and records each reply's latency. Reports, per
+/// backend, the median over `rounds` of each round's store time and of
+/// the p50, p99 and max PING latency during the store, and the worst max.
+pub fn store_stall(port: u16, which: &[&str], rounds: usize) -> Result<(), String> {
+    println!("| scenario | model MiB | store ms | PINGs in window | PING p50 µs | PING p99 µs | PING max µs | worst max µs |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for &name in which {
+        let (backend, blob) = match name {
+            "store_stall_onnx" => ("ONNX", crate::big_onnx::gather_model(STALL_ELEMENTS)),
+            "store_stall_torch" => ("TORCH", big_torch_model()?),
+            other => return Err(format!("unknown stall scenario {other}")),
+        };
+        let mut stats = Vec::new();
+        for r in 0..rounds {
+            let round = stall_round(port, &format!("stall:{r}"), backend, &blob)?;
+            let mut p = round.pings_us;
+            p.sort_unstable();
+            let at = |q: f64| {
+                p.get(((p.len() as f64 * q) as usize).min(p.len().saturating_sub(1)))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            stats.push((round.store_ms, p.len(), at(0.5), at(0.99), at(1.0)));
+        }
+        let median = |f: fn(&(f64, usize, u64, u64, u64)) -> f64| {
+            let mut v: Vec<f64> = stats.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        println!(
+            "| {name} | {:.1} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} |",
+            blob.len() as f64 / (1 << 20) as f64,
+            median(|s| s.0),
+            median(|s| s.1 as f64),
+            median(|s| s.2 as f64),
+            median(|s| s.3 as f64),
+            median(|s| s.4 as f64),
+            stats.iter().map(|s| s.4).max().unwrap_or(0),
+        );
+    }
+    Ok(())
+}
