@@ -6,6 +6,7 @@
 //! redisai-bench --port 6379 [--conns 16] [--pipeline 1] [--seconds 1] [--rounds 11] [--only NAME,...]
 //! redisai-bench --port 6379 --vectors FILE.npy [--limit N] [--queries 1000] [--seconds 1]
 //! redisai-bench --port 6379 --only store_stall [--rounds 5]
+//! redisai-bench --port 6379 --vectors FILE.npy --only vector_stall [--limit N] [--seconds 10]
 //! ```
 //! `scripts/bench` starts a server with the module and runs this tool.
 
@@ -17,6 +18,7 @@ mod resp;
 mod big_onnx;
 mod models;
 mod vectors;
+mod vstall;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -256,6 +258,14 @@ fn main() {
         }
     };
     if let Some(path) = &o.vectors {
+        if o.only.iter().any(|n| n == "vector_stall") {
+            let secs = if o.seconds > 1.0 { o.seconds } else { 10.0 };
+            if let Err(e) = vstall::run(o.port, path, o.limit, secs) {
+                eprintln!("vector_stall: {e}");
+                std::process::exit(1);
+            }
+            return;
+        }
         let v = vectors::VecOpts {
             port: o.port,
             path: path.clone(),
