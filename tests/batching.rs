@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{floats, has_feature, ok, store_model, Reply, Server};
+use common::{floats, ok, store_model, Reply, Server};
 
 fn exec(key: &str, input: &str, output: &str) -> Vec<String> {
     [
@@ -26,9 +26,7 @@ fn exec(key: &str, input: &str, output: &str) -> Vec<String> {
 
 #[test]
 fn two_clients_are_batched_into_one_run() {
-    if !has_feature("torch") {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     assert!(store_model(
@@ -81,9 +79,7 @@ fn two_clients_are_batched_into_one_run() {
 
 #[test]
 fn min_batch_timeout_releases_a_lone_request() {
-    if !has_feature("torch") {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     assert!(store_model(
@@ -130,9 +126,7 @@ fn min_batch_timeout_releases_a_lone_request() {
 
 #[test]
 fn bad_batch_model_gives_the_batch_size_error() {
-    if !has_feature("torch") {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     assert!(store_model(
@@ -180,9 +174,7 @@ fn bad_batch_model_gives_the_batch_size_error() {
 
 #[test]
 fn timeout_while_queued_behind_a_long_run() {
-    if !has_feature("torch") {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     assert!(store_model(&mut c, "slow", "TORCH", "pt-slow.pt", &[]).is_ok());
@@ -233,9 +225,7 @@ fn timeout_while_queued_behind_a_long_run() {
 
 #[test]
 fn disconnected_client_outputs_are_still_written() {
-    if !has_feature("torch") {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     // In db 3: the output goes to the database the command ran in.
     let mut a = s.conn();
@@ -271,9 +261,7 @@ fn disconnected_client_outputs_are_still_written() {
 
 #[test]
 fn onnx_execution_timeout_stops_an_infinite_loop() {
-    if !has_feature("onnx") {
-        return;
-    }
+    skip_unless!("onnx");
     let s = Server::with(&["MODEL_EXECUTION_TIMEOUT", "1000"], &[]);
     let mut c = s.conn();
     assert!(store_model(&mut c, "loop", "ONNX", "onnx-loop.onnx", &[]).is_ok());
@@ -321,9 +309,7 @@ fn rss(s: &Server) -> u64 {
 /// 64 clients execute while another stores and deletes the same key.
 #[test]
 fn concurrent_execute_with_store_and_delete() {
-    if !has_feature("torch") {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::with(&["THREADS_PER_QUEUE", "2"], &[]);
     let mut c = s.conn();
     ok(
@@ -394,9 +380,7 @@ fn concurrent_execute_with_store_and_delete() {
 
 #[test]
 fn slowlog_and_commandstats_include_the_background_run() {
-    if !has_feature("torch") {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     ok(

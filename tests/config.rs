@@ -249,6 +249,22 @@ fn info_modules_sections_in_redisai_order() {
         has_feature("onnx"),
         "{backends:?}"
     );
+    // What the build contains, last in the section (after the fields that
+    // clients read by position).
+    assert_eq!(
+        backends.last().map(String::as_str),
+        Some("ai_backends_compiled"),
+        "{backends:?}"
+    );
+    let compiled = ["torch", "onnx"]
+        .into_iter()
+        .filter(|f| has_feature(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    assert_eq!(
+        s.info_field("modules", "ai_backends_compiled").as_deref(),
+        Some(compiled.as_str())
+    );
     if has_feature("torch") {
         assert_eq!(
             s.info_field("modules", "ai_Torch_version").as_deref(),

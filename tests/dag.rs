@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{err, floats, has_feature, ok, store_model, Reply, Server};
+use common::{err, floats, ok, store_model, Reply, Server};
 
 fn status(s: &str) -> Reply {
     Reply::Status(s.into())
@@ -157,9 +157,7 @@ fn tensor_ops_versions_and_no_keys_without_persist() {
 
 #[test]
 fn model_ops_errors_na_timeout_and_persist() {
-    if !has_feature("torch") {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());

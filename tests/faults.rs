@@ -1,25 +1,14 @@
 //! Fault containment, against a module built with the test-only
 //! `fault-injection` feature (scripts/test builds the `--no-default-features`
-//! module that way). Skipped for other builds.
+//! module that way). Other builds skip them, visibly.
 
 mod common;
 
-use common::{has_feature, Reply, Server};
-
-/// Whether the module under test has `AI._FAULT`; says so when it has not.
-fn fault_build() -> bool {
-    let yes = has_feature("fault-injection");
-    if !yes {
-        eprintln!("skipped: the module under test has no fault-injection feature");
-    }
-    yes
-}
+use common::{Reply, Server};
 
 #[test]
 fn a_panicking_handler_costs_one_error_reply() {
-    if !fault_build() {
-        return;
-    }
+    skip_unless!("fault-injection");
     let s = Server::start();
     let mut c = s.conn();
     assert!(c
@@ -51,9 +40,7 @@ fn a_panicking_handler_costs_one_error_reply() {
 
 #[test]
 fn blocking_commands_are_refused_in_multi_and_lua() {
-    if !fault_build() {
-        return;
-    }
+    skip_unless!("fault-injection");
     let s = Server::start();
     let mut c = s.conn();
     let refused = "ERR Cannot run RedisAI command within a transaction or a LUA script";

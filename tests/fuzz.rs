@@ -1,19 +1,24 @@
-//! Wire fuzzing: at least 10,000 random and mutated AI.TENSORSET,
-//! AI.TENSORGET and AI.CONFIG commands, and truncated or mutated RESTORE
-//! payloads (with a valid checksum, so they reach the module's loader), all
-//! to one server. Every reply must be of a type the command can give, and
-//! the server must still answer PING at the end.
+//! Wire fuzzing of the tensor side: random, mutated and hostile
+//! AI.TENSORSET (shapes and value counts at every integer boundary),
+//! AI.TENSORGET, AI.CONFIG, tensor-only AI.DAGEXECUTE (LOAD/PERSIST counts,
+//! long op chains) and RESTORE of AI_TENSOR DUMP payloads mutated item by
+//! item with the footer's CRC-64 recomputed, so they reach the decoder.
+//!
+//! Its share of `REDISAI_FUZZ_COMMANDS` (default 100,000 over all fuzzers)
+//! is 40%; `REDISAI_FUZZ_SEED` reproduces a run (see tests/common/fuzzgen.rs).
+//! A reply of an unexpected type, an `internal error` reply, a panic in the
+//! log or a dead server fails the test, listing every distinct finding.
 
 mod common;
 
-use common::rdb;
-use common::{Reply, Rng, Server};
+use common::fuzzgen::{self, hostile, mutate_dump, number, Cmd, Runner};
+use common::{Conn, Reply, Rng, Server};
 
 const DTYPES: &[&str] = &[
     "FLOAT", "DOUBLE", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "BOOL", "STRING",
     "float", "uint32", "FLOAT16", "", "X",
 ];
-const NUMBERS: &[&str] = &[
+const VALUES: &[&str] = &[
     "0",
     "1",
     "2",
@@ -34,55 +39,71 @@ const NUMBERS: &[&str] = &[
     "007",
     "+1",
 ];
+const DIMS: &[&str] = &["1", "2", "3", "4"];
+/// A zero-filled tensor larger than this is not worth allocating: such
+/// commands get a VALUES clause, which fails on its count first.
+const MAX_ZERO_FILL: u128 = 64 << 20;
 
-fn width(dtype: &str) -> usize {
-    match dtype.to_ascii_uppercase().as_str() {
-        "DOUBLE" | "INT64" => 8,
-        "FLOAT" | "INT32" => 4,
-        "INT16" | "UINT16" => 2,
+fn width(dtype: &[u8]) -> u128 {
+    match dtype.to_ascii_uppercase().as_slice() {
+        b"DOUBLE" | b"INT64" => 8,
+        b"FLOAT" | b"INT32" => 4,
+        b"INT16" | b"UINT16" => 2,
         _ => 1,
     }
 }
 
-fn tensorset(r: &mut Rng) -> Vec<Vec<u8>> {
-    let dtype = r.pick(DTYPES);
-    let mut a: Vec<Vec<u8>> = vec![
-        b"AI.TENSORSET".to_vec(),
-        format!("k{}", r.below(8)).into_bytes(),
-        dtype.into(),
-    ];
-    let ndim = r.below(4) as usize;
-    let dims: Vec<u64> = (0..ndim).map(|_| r.below(5)).collect();
-    for d in &dims {
-        a.push(if r.below(20) == 0 {
-            r.pick(NUMBERS).into()
-        } else {
-            d.to_string().into_bytes()
-        });
-    }
-    let n: u64 = dims
+/// The bytes a TENSORSET whose dims are `dims` would zero-fill, if they all
+/// parse as positive integers.
+fn zero_fill(dtype: &[u8], dims: &[Vec<u8>]) -> Option<u128> {
+    dims.iter().try_fold(width(dtype), |acc, d| {
+        let n: u128 = std::str::from_utf8(d).ok()?.parse().ok()?;
+        (n > 0).then(|| acc.saturating_mul(n))
+    })
+}
+
+/// `<dtype> <dims…> [BLOB b | VALUES v…]`: the arguments after the key.
+fn tensor_body(r: &mut Rng) -> Cmd {
+    let dtype = r.pick(DTYPES).as_bytes().to_vec();
+    let ndim = r.below(5) as usize;
+    let dims: Vec<Vec<u8>> = (0..ndim)
+        .map(|_| {
+            let odds = if r.below(4) == 0 { 2 } else { 25 };
+            number(r, DIMS, odds)
+        })
+        .collect();
+    let n: u128 = dims
         .iter()
-        .product::<u64>()
-        .max(if ndim == 0 { 1 } else { 0 });
+        .map(|d| {
+            std::str::from_utf8(d)
+                .ok()
+                .and_then(|s| s.parse::<u128>().ok())
+                .unwrap_or(1)
+        })
+        .fold(1u128, |a, b| a.saturating_mul(b));
+    let small = n <= 4096;
+    let mut a = vec![dtype.clone()];
+    a.extend(dims.iter().cloned());
+    let mut data = true;
     match r.below(4) {
-        0 => {}
+        0 => data = false,
         1 => {
             a.push(if r.below(2) == 0 {
                 b"BLOB".to_vec()
             } else {
                 b"blob".to_vec()
             });
-            let len = if r.below(3) == 0 {
-                r.below(40) as usize
+            let len = if r.below(3) == 0 || !small {
+                r.below(64) as usize
             } else {
-                n as usize * width(dtype)
+                n as usize * width(&dtype) as usize
             };
             let mut blob = if r.below(2) == 0 {
                 vec![0u8; len]
             } else {
                 r.bytes(len)
             };
-            if dtype.eq_ignore_ascii_case("STRING") && r.below(2) == 0 {
+            if dtype.eq_ignore_ascii_case(b"STRING") && r.below(2) == 0 && small {
                 blob = (0..n)
                     .flat_map(|i| format!("s{i}\0").into_bytes())
                     .collect();
@@ -94,102 +115,212 @@ fn tensorset(r: &mut Rng) -> Vec<Vec<u8>> {
         }
         _ => {
             a.push(b"VALUES".to_vec());
-            let count = if r.below(4) == 0 { r.below(6) } else { n };
+            let count = if r.below(4) == 0 || !small {
+                r.below(6) as u128
+            } else {
+                n
+            };
             for _ in 0..count {
-                a.push(r.pick(NUMBERS).into());
+                a.push(if r.below(8) == 0 {
+                    hostile(r)
+                } else {
+                    r.pick(VALUES).as_bytes().to_vec()
+                });
             }
         }
     }
+    if !data && zero_fill(&dtype, &dims).is_some_and(|b| b > MAX_ZERO_FILL) {
+        a.extend([b"VALUES".to_vec(), b"1".to_vec()]);
+    }
     if r.below(15) == 0 {
-        // Mutate one token into random bytes.
-        let i = 1 + r.below(a.len() as u64 - 1) as usize;
+        // One token replaced by random bytes.
+        let i = r.below(a.len() as u64) as usize;
         let len = r.below(6) as usize;
         a[i] = r.bytes(len);
+        // Still never a huge zero fill: the data keyword may be gone now.
+        if !a
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(b"VALUES") || t.eq_ignore_ascii_case(b"BLOB"))
+            && zero_fill(&a[0], &a[1..]).is_some_and(|b| b > MAX_ZERO_FILL)
+        {
+            a.extend([b"VALUES".to_vec(), b"1".to_vec()]);
+        }
     }
     a
 }
 
-fn tensorget(r: &mut Rng) -> Vec<Vec<u8>> {
-    let mut a: Vec<Vec<u8>> = vec![
-        b"AI.TENSORGET".to_vec(),
-        format!("k{}", r.below(9)).into_bytes(),
+fn tensorset(r: &mut Rng) -> Cmd {
+    let mut a = vec![
+        b"AI.TENSORSET".to_vec(),
+        format!("k{}", r.below(8)).into_bytes(),
     ];
+    a.extend(tensor_body(r));
+    a
+}
+
+fn tensorget(r: &mut Rng) -> Cmd {
+    let keys = ["k0", "k1", "k2", "k3", "a", "b", "c", "fuzz", "none"];
+    let mut a: Cmd = vec![b"AI.TENSORGET".to_vec(), r.pick(&keys).into()];
     for _ in 0..r.below(4) {
         a.push(r.pick(&["META", "BLOB", "VALUES", "meta", "x", ""]).into());
     }
     a
 }
 
-fn config(r: &mut Rng) -> Vec<Vec<u8>> {
-    let mut a: Vec<Vec<u8>> = vec![b"AI.CONFIG".to_vec()];
-    for _ in 0..r.below(4) {
-        a.push(
-            r.pick(&[
-                "GET",
-                "MODEL_CHUNK_SIZE",
-                "BACKENDSPATH",
-                "LOADBACKEND",
-                "TORCH",
-                "ONNX",
-                "TF",
-                "100",
-                "0",
-                "-5",
-                "x",
-                "/tmp/nowhere",
-            ])
-            .into(),
-        );
+fn config(r: &mut Rng) -> Cmd {
+    let mut a: Cmd = vec![b"AI.CONFIG".to_vec()];
+    match r.below(3) {
+        0 => {
+            a.push(b"MODEL_CHUNK_SIZE".to_vec());
+            a.push(hostile(r));
+        }
+        1 => {
+            a.push(b"INLINE_RUN_THRESHOLD".to_vec());
+            a.push(hostile(r));
+        }
+        _ => {
+            for _ in 0..r.below(4) {
+                a.push(
+                    r.pick(&[
+                        "GET",
+                        "MODEL_CHUNK_SIZE",
+                        "BACKENDSPATH",
+                        "LOADBACKEND",
+                        "INLINE_RUN_THRESHOLD",
+                        "TORCH",
+                        "TF",
+                        "100",
+                        "0",
+                        "-5",
+                        "x",
+                        "/tmp/nowhere",
+                    ])
+                    .into(),
+                );
+            }
+        }
     }
     a
 }
 
-fn restore(r: &mut Rng, dumps: &[Vec<u8>]) -> Vec<Vec<u8>> {
-    let d = &dumps[r.below(dumps.len() as u64) as usize];
-    let body_len = d.len() - 10;
-    let mut body = d[..body_len].to_vec();
-    match r.below(3) {
-        0 => body.truncate(r.below(body_len as u64) as usize),
-        1 => {
-            for _ in 0..1 + r.below(3) {
-                let i = r.below(body.len() as u64) as usize;
-                body[i] = r.next() as u8;
+/// A tensor-only DAG: hostile LOAD/PERSIST counts, many ops, TIMEOUTs.
+fn dag(r: &mut Rng) -> Cmd {
+    let mut a: Cmd = vec![r
+        .pick(&[
+            "AI.DAGEXECUTE",
+            "AI.DAGEXECUTE_RO",
+            "AI.DAGRUN",
+            "AI.DAGRUN_RO",
+        ])
+        .into()];
+    let keys = ["a", "b", "c", "k0", "k1", "none", "o"];
+    for _ in 0..r.below(3) {
+        match r.below(4) {
+            0 | 1 => {
+                a.push(r.pick(&["LOAD", "PERSIST"]).into());
+                let n = r.below(4);
+                a.push(if r.below(3) == 0 {
+                    hostile(r)
+                } else {
+                    n.to_string().into_bytes()
+                });
+                for _ in 0..n {
+                    a.push(r.pick(&keys).into());
+                }
             }
-        }
-        _ => {
-            let n = 1 + r.below(8) as usize;
-            let extra = r.bytes(n);
-            body.extend_from_slice(&extra);
+            2 => a.extend([b"ROUTING".to_vec(), r.pick(&keys).into()]),
+            _ => a.extend([b"TIMEOUT".to_vec(), hostile(r)]),
         }
     }
+    let ops = match r.below(10) {
+        0 => [1_000usize, 1_024, 1_025, 5_000][r.below(4) as usize],
+        _ => r.below(5) as usize,
+    };
+    for i in 0..ops {
+        a.push(b"|>".to_vec());
+        let out = if ops > 8 {
+            format!("t{}", i % 4)
+        } else {
+            r.pick(&keys).to_string()
+        };
+        match r.below(3) {
+            0 if ops <= 8 => {
+                a.push(b"AI.TENSORSET".to_vec());
+                a.push(out.into_bytes());
+                a.extend(tensor_body(r));
+            }
+            0 | 1 => a.extend([
+                b"AI.TENSORSET".to_vec(),
+                out.into_bytes(),
+                b"INT8".to_vec(),
+                b"1".to_vec(),
+                b"VALUES".to_vec(),
+                b"7".to_vec(),
+            ]),
+            _ => {
+                a.extend([b"AI.TENSORGET".to_vec(), out.into_bytes()]);
+                if r.below(2) == 0 {
+                    a.push(r.pick(&["META", "VALUES", "BLOB"]).into());
+                }
+            }
+        }
+    }
+    a
+}
+
+fn restore(r: &mut Rng, dumps: &[Vec<u8>]) -> Cmd {
+    let d = &dumps[r.below(dumps.len() as u64) as usize];
+    let payload = if r.below(8) == 0 {
+        // Byte damage anywhere before the footer, which is then fixed.
+        let mut body = d[..d.len() - 10].to_vec();
+        match r.below(3) {
+            0 => body.truncate(r.below(body.len() as u64) as usize),
+            1 => {
+                for _ in 0..1 + r.below(3) {
+                    let i = r.below(body.len() as u64) as usize;
+                    body[i] = r.next() as u8;
+                }
+            }
+            _ => {
+                let extra = {
+                    let n = 1 + r.below(8) as usize;
+                    r.bytes(n)
+                };
+                body.extend_from_slice(&extra);
+            }
+        }
+        fuzzgen::footer(body, [d[d.len() - 10], d[d.len() - 9]])
+    } else {
+        mutate_dump(r, d, false)
+    };
     vec![
         b"RESTORE".to_vec(),
         b"fuzz".to_vec(),
         b"0".to_vec(),
-        rdb::with_footer(body),
+        payload,
         b"REPLACE".to_vec(),
     ]
 }
 
-fn acceptable(cmd: &[u8], reply: &Reply) -> bool {
-    match (cmd, reply) {
-        (_, Reply::Error(e)) => !e.contains("internal error"),
+fn check(cmd: &[Vec<u8>], reply: &Reply) -> Result<(), String> {
+    let ok = match (cmd[0].as_slice(), reply) {
+        (_, Reply::Error(_)) => true,
         (b"AI.TENSORSET" | b"RESTORE", r) => r.is_ok(),
         (b"AI.TENSORGET", Reply::Array(_) | Reply::Bulk(_)) => true,
         (b"AI.CONFIG", Reply::Status(_) | Reply::Bulk(_) | Reply::Int(_) | Reply::Nil) => true,
+        (d, Reply::Array(_)) if d.starts_with(b"AI.DAG") => true,
+        (d, Reply::Status(s)) if d.starts_with(b"AI.DAG") => s == "TIMEDOUT",
         _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("unexpected reply {reply:?}"))
     }
 }
 
-#[test]
-fn ten_thousand_random_commands() {
-    let seed = std::env::var("FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_1234_u64);
-    let mut r = Rng(seed);
-    let s = Server::start();
-    let mut c = s.conn();
+/// The tensors whose DUMPs are mutated: every dtype, a scalar, STRING.
+fn setup(c: &mut Conn) {
     for f in [
         &[
             "AI.TENSORSET",
@@ -205,60 +336,110 @@ fn ten_thousand_random_commands() {
         ][..],
         &["AI.TENSORSET", "b", "STRING", "3", "VALUES", "x", "", "yz"][..],
         &["AI.TENSORSET", "c", "INT64", "1"][..],
+        &["AI.TENSORSET", "d", "BOOL", "2", "VALUES", "1", "0"][..],
+        &[
+            "AI.TENSORSET",
+            "e",
+            "UINT16",
+            "1",
+            "3",
+            "VALUES",
+            "1",
+            "2",
+            "3",
+        ][..],
+        &["AI.TENSORSET", "f", "DOUBLE", "VALUES", "2.5"][..],
+        &[
+            "AI.TENSORSET",
+            "g",
+            "INT8",
+            "2",
+            "1",
+            "1",
+            "VALUES",
+            "-1",
+            "1",
+        ][..],
     ] {
-        assert!(c.cmd(f).expect("reply").is_ok());
+        let r = c.cmd(f).expect("reply");
+        assert!(r.is_ok(), "{f:?}: {r:?}");
     }
-    let dumps: Vec<Vec<u8>> = ["a", "b", "c"]
-        .iter()
-        .map(|k| c.cmd(&["DUMP", k]).expect("reply").bulk().to_vec())
-        .collect();
+}
 
-    let total = 12_000;
+#[test]
+fn fuzz_tensor_commands_and_payloads() {
+    let budget = fuzzgen::budget("tensor", 400);
+    let server = Server::with(&[], &["--rdbcompression", "no"]);
+    let mut run = Runner::new("tensor", budget, server, setup);
+    let mut r = Rng(budget.own_seed);
+    let dumps: Vec<Vec<u8>> = ["a", "b", "c", "d", "e", "f", "g"]
+        .iter()
+        .map(|k| run.conn().cmd(&["DUMP", k]).expect("reply").bulk().to_vec())
+        .collect();
     let batch = 200;
-    let mut counts = [0usize; 4];
-    let (mut oks, mut errors) = (0usize, 0usize);
-    for round in 0..total / batch {
-        let cmds: Vec<Vec<Vec<u8>>> = (0..batch)
-            .map(|_| {
-                let kind = r.below(10) as usize;
-                let (k, cmd) = match kind {
-                    0..=4 => (0, tensorset(&mut r)),
-                    5..=7 => (1, tensorget(&mut r)),
-                    8 => (2, config(&mut r)),
-                    _ => (3, restore(&mut r, &dumps)),
-                };
-                counts[k] += 1;
-                cmd
+    while !run.done() {
+        let cmds: Vec<Cmd> = (0..batch)
+            .map(|_| match r.below(20) {
+                0..=8 => tensorset(&mut r),
+                9..=12 => tensorget(&mut r),
+                13 => config(&mut r),
+                14..=15 => dag(&mut r),
+                _ => restore(&mut r, &dumps),
             })
             .collect();
-        for cmd in &cmds {
-            c.send(cmd).expect("send");
-        }
-        c.flush().expect("flush");
-        for cmd in &cmds {
-            let reply = c
-                .read()
-                .unwrap_or_else(|e| panic!("round {round}: no reply to {cmd:?}: {e}"));
-            if reply.is_error() {
-                errors += 1;
-            } else {
-                oks += 1;
-            }
-            assert!(
-                acceptable(&cmd[0], &reply),
-                "seed {seed}: unexpected reply {reply:?} to {:?}",
-                cmd.iter()
-                    .map(|a| String::from_utf8_lossy(a).into_owned())
-                    .collect::<Vec<_>>()
-            );
-        }
+        run.batch(&cmds, &check);
     }
-    assert!(counts.iter().all(|&n| n > 500), "{counts:?}");
-    // Both outcomes are exercised, not just the error paths.
-    assert!(oks > 2000 && errors > 2000, "{oks} ok, {errors} errors");
-    assert!(s.alive());
-    assert_eq!(
-        c.cmd(&["PING"]).expect("reply"),
-        Reply::Status("PONG".into())
+    let n = run.sent;
+    // Both outcomes are exercised, not only the error paths.
+    assert!(
+        run.oks > n / 10 && run.errors > n / 10,
+        "{} ok, {} errors of {n}",
+        run.oks,
+        run.errors
     );
+    run.finish();
+}
+
+/// The harness itself: a command that kills the server is found, pinned by
+/// the replay and reported with the log's crash lines, the run goes on with
+/// the fixtures made again, and (fault-injection builds) a caught panic's
+/// `internal error` reply is a finding too.
+#[test]
+fn fuzz_runner_reports_crashes_and_internal_errors() {
+    let budget = fuzzgen::budget("self-test", 1);
+    let server = Server::start();
+    let mut run = Runner::new("self-test", budget, server, setup);
+    let mut cmds: Vec<Cmd> = (0..20)
+        .map(|i| common::args(&["AI.TENSORSET", &format!("x{i}"), "INT8", "VALUES", "1"]))
+        .collect();
+    cmds.insert(7, common::args(&["DEBUG", "SEGFAULT"]));
+    let replies = run.batch(&cmds, &check);
+    assert!(replies[7].is_none(), "{:?}", replies[7]);
+    let found = run.findings();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("server died on: DEBUG SEGFAULT"),
+        "{found:?}"
+    );
+    assert!(found[0].contains("crashed by signal"), "{found:?}");
+    // Restarted, with the fixtures.
+    let r = run
+        .conn()
+        .cmd(&["AI.TENSORGET", "a", "VALUES"])
+        .expect("reply");
+    assert_eq!(r.array().len(), 4, "{r:?}");
+    if common::has_feature("fault-injection") {
+        run.batch(&[common::args(&["AI._FAULT", "PANIC"])], &check);
+        let found = run.findings();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[1].contains("internal error in AI._FAULT"),
+            "{found:?}"
+        );
+    } else {
+        common::skipped(
+            &format!("{} (internal error replies)", test_name!()),
+            "build has no fault-injection feature",
+        );
+    }
 }

@@ -5,14 +5,10 @@
 mod common;
 
 use common::rdb::{self, Field};
-use common::{fixture, floats, has_feature, ok, store_model, Conn, Reply, Server};
+use common::{fixture, floats, ok, store_model, Conn, Reply, Server};
 
 /// `AI__MODEL`'s module type id with encver 4: `00 8f ff 30 e0 c4 2c 04`.
 const MODEL_ID_V4: u64 = 0x008f_ff30_e0c4_2c04;
-
-fn both() -> bool {
-    has_feature("torch") && has_feature("onnx")
-}
 
 fn load_models(c: &mut Conn) {
     assert!(store_model(
@@ -100,9 +96,7 @@ fn runs(c: &mut Conn) {
 
 #[test]
 fn debug_reload_recompiles_models() {
-    if !both() {
-        return;
-    }
+    skip_unless!("torch", "onnx");
     let s = Server::start();
     let mut c = s.conn();
     load_models(&mut c);
@@ -122,9 +116,7 @@ fn debug_reload_recompiles_models() {
 
 #[test]
 fn aof_rewrite_emits_chunked_modelstore() {
-    if !both() {
-        return;
-    }
+    skip_unless!("torch", "onnx");
     let mut s = Server::with(
         &[],
         &["--appendonly", "yes", "--aof-use-rdb-preamble", "no"],
@@ -186,9 +178,7 @@ fn model_fields<'a>(
 
 #[test]
 fn restore_reads_every_encver_and_refuses_corruption() {
-    if !has_feature("torch") {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     ok(&mut c, &["AI.TENSORSET", "a", "FLOAT", "1", "VALUES", "4"]);
@@ -327,9 +317,7 @@ fn restore_reads_every_encver_and_refuses_corruption() {
 
 #[test]
 fn replica_gets_outputs_without_running_models() {
-    if !both() {
-        return;
-    }
+    skip_unless!("torch", "onnx");
     let primary = Server::start();
     let replica = Server::start();
     let mut r = replica.conn();
@@ -406,9 +394,7 @@ fn replica_gets_outputs_without_running_models() {
 /// not), so they survive a restart, for queued, inline and DAG runs alike.
 #[test]
 fn aof_keeps_outputs_not_executions() {
-    if !both() {
-        return;
-    }
+    skip_unless!("torch", "onnx");
     let mut s = Server::with(
         &[],
         &["--appendonly", "yes", "--aof-use-rdb-preamble", "no"],

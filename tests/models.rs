@@ -4,15 +4,10 @@
 
 mod common;
 
-use common::{args, err, fixture, floats, has_feature, ok, store_model, Reply, Server};
-
-fn torch() -> bool {
-    has_feature("torch")
-}
-
-fn onnx() -> bool {
-    has_feature("onnx")
-}
+use common::{
+    args, available, build_features, err, fixture, floats, has_feature, ok, skipped, store_model,
+    Reply, Server,
+};
 
 #[test]
 fn modelstore_parse_errors() {
@@ -288,6 +283,59 @@ fn modelstore_parse_errors() {
     assert_eq!(c.cmd(&["EXISTS", "m"]).expect("reply").int(), 0);
 }
 
+/// README and docs/commands.md: a `--no-default-features` build stores no
+/// model and replies `ERR Could not load backend`, for a valid blob too,
+/// and leaves the key alone. Runs only against a build without backends.
+#[test]
+fn backendless_build_refuses_models_as_documented() {
+    if !build_features().iter().all(|f| f != "torch" && f != "onnx") {
+        skipped(
+            test_name!(),
+            &format!("build has backends ({:?})", build_features()),
+        );
+        return;
+    }
+    let s = Server::start();
+    let mut c = s.conn();
+    ok(&mut c, &["AI.TENSORSET", "m", "INT8", "VALUES", "1"]);
+    for (backend, file) in [
+        ("TORCH", "pt-minimal.pt"),
+        ("torch", "junk.bin"),
+        ("ONNX", "onnx-linear.onnx"),
+        ("onnx", "junk.bin"),
+    ] {
+        for key in ["m", "fresh"] {
+            let r = store_model(&mut c, key, backend, file, &[]);
+            assert_eq!(
+                r,
+                Reply::Error("ERR Could not load backend".into()),
+                "{backend} {file}"
+            );
+            let mut a = args(&["AI.MODELSET", key, backend, "CPU", "BLOB"]);
+            a.push(fixture(file));
+            let r = c.cmd(&a).expect("reply");
+            assert_eq!(
+                r,
+                Reply::Error("ERR Could not load backend".into()),
+                "{backend} {file}"
+            );
+        }
+    }
+    // The key that held a tensor still does; no model key appeared.
+    assert_eq!(
+        c.cmd(&["AI.TENSORGET", "m", "VALUES"]).expect("reply"),
+        Reply::Array(vec![Reply::Int(1)])
+    );
+    assert_eq!(c.cmd(&["EXISTS", "fresh"]).expect("reply").int(), 0);
+    // LOADBACKEND agrees (Decision 10).
+    for b in ["TORCH", "ONNX"] {
+        assert_eq!(
+            err(&mut c, &["AI.CONFIG", "LOADBACKEND", b, "x.so"]),
+            "ERR error loading backend"
+        );
+    }
+}
+
 #[test]
 fn modelset_parse_errors() {
     let s = Server::start();
@@ -436,9 +484,7 @@ fn get_del_info_errors_and_wrongtype() {
 
 #[test]
 fn execute_parse_errors() {
-    if !torch() {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());
@@ -486,9 +532,7 @@ fn execute_parse_errors() {
 
 #[test]
 fn torch_store_get_execute_info() {
-    if !torch() {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     let blob = fixture("pt-minimal.pt");
@@ -709,9 +753,7 @@ fn torch_store_get_execute_info() {
 
 #[test]
 fn torch_errors_and_tuple_outputs() {
-    if !torch() {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     // Junk bytes: the backend's error, one line, and nothing stored.
@@ -801,9 +843,7 @@ fn torch_errors_and_tuple_outputs() {
 
 #[test]
 fn onnx_fixtures_give_exact_numbers() {
-    if !onnx() {
-        return;
-    }
+    skip_unless!("onnx");
     let s = Server::start();
     let mut c = s.conn();
     assert!(store_model(&mut c, "lin", "ONNX", "onnx-linear.onnx", &[]).is_ok());
@@ -1051,9 +1091,7 @@ fn json_usize(json: &str, entry: &str, field: &str) -> Option<usize> {
 
 #[test]
 fn blocking_commands_refused_in_multi_and_lua() {
-    if !torch() {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());
@@ -1131,9 +1169,7 @@ fn blocking_commands_refused_in_multi_and_lua() {
 
 #[test]
 fn inline_runs_give_the_same_results() {
-    if !torch() {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     assert_eq!(
@@ -1223,9 +1259,7 @@ fn inline_runs_give_the_same_results() {
 
 #[test]
 fn statistics_follow_the_key_not_the_name() {
-    if !torch() {
-        return;
-    }
+    skip_unless!("torch");
     let s = Server::start();
     let mut c = s.conn();
     ok(&mut c, &["AI.TENSORSET", "a", "FLOAT", "1", "VALUES", "1"]);
@@ -1296,21 +1330,22 @@ fn info_reports_queue_threads() {
     assert!(cpu(&s, "ai_queue_CPU_bthread_n1_used_cpu_total").is_some());
     assert!(cpu(&s, "ai_queue_CPU_bthread_n2_used_cpu_total").is_some());
     assert!(cpu(&s, "ai_queue_CPU_bthread_n3_used_cpu_total").is_none());
-    if torch() {
+    let test = test_name!();
+    if available(&["torch"], &format!("{test} (a TORCH model on CPU:1)")) {
         let mut c = s.conn();
         let mut a = args(&["AI.MODELSTORE", "m", "TORCH", "cpu:1", "BLOB"]);
         a.push(fixture("pt-minimal.pt"));
         assert!(c.cmd(&a).expect("reply").is_ok());
         assert!(cpu(&s, "ai_queue_CPU:1_bthread_n2_used_cpu_total").is_some());
     }
-    if onnx() {
+    if available(&["onnx"], &format!("{test} (ONNX run sessions)")) {
         assert_eq!(
             s.info_field(
                 "ai_backends_info",
                 "ai_onnxruntime_maximum_run_sessions_number"
             )
             .as_deref(),
-            Some(if torch() { "4" } else { "2" })
+            Some(if has_feature("torch") { "4" } else { "2" })
         );
     }
 }

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod fuzzgen;
 pub mod rdb;
 pub mod resp;
 pub mod vec;
@@ -14,6 +15,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 pub use resp::{Conn, Reply};
@@ -34,13 +36,96 @@ pub fn module_path() -> PathBuf {
     target.join("release/libredisai.so")
 }
 
-/// The cargo features the module under test was built with (`REDISAI_FEATURES`,
-/// comma-separated; `none` for a `--no-default-features` build).
+/// Whether the module under test has `feature`: `torch`, `onnx` (backends
+/// compiled in) or `fault-injection` (`AI._FAULT`). The module itself is
+/// asked, once per test binary, through a probe server (see
+/// [`Server::features`]), so a test can never believe the wrong build.
+///
+/// `REDISAI_FEATURES` (comma-separated, `none` for nothing), when set, is
+/// what the runner expects: a module that reports anything else fails the
+/// test, so a wrong `REDISAI_MODULE` cannot quietly turn tests into skips.
 pub fn has_feature(name: &str) -> bool {
-    std::env::var("REDISAI_FEATURES")
-        .unwrap_or_else(|_| "torch,onnx".into())
-        .split(',')
-        .any(|f| f.trim() == name)
+    build_features()
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(name))
+}
+
+/// The features the module under test reports (probed once per binary).
+pub fn build_features() -> &'static [String] {
+    static FEATURES: OnceLock<Vec<String>> = OnceLock::new();
+    FEATURES.get_or_init(|| {
+        let found = Server::start().features();
+        if let Ok(want) = std::env::var("REDISAI_FEATURES") {
+            let mut want: Vec<String> = want
+                .split(',')
+                .map(|f| f.trim().to_ascii_lowercase())
+                .filter(|f| !f.is_empty() && f != "none")
+                .collect();
+            want.sort();
+            assert_eq!(
+                found,
+                want,
+                "REDISAI_FEATURES says the module under test ({}) has {want:?}, it reports {found:?}",
+                module_path().display()
+            );
+        }
+        found
+    })
+}
+
+/// True when the build has every one of `features`; otherwise prints
+/// `SKIPPED <test>: build has no <FEATURE> backend` to the real stderr (not
+/// captured by the test harness, so it shows in every run) and returns
+/// false. Use it through [`skip_unless!`](crate::skip_unless).
+pub fn available(features: &[&str], test: &str) -> bool {
+    let missing: Vec<String> = features
+        .iter()
+        .filter(|f| !has_feature(f))
+        .map(|f| match *f {
+            "torch" | "onnx" => format!("{} backend", f.to_ascii_uppercase()),
+            other => format!("{other} feature"),
+        })
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    skipped(test, &format!("build has no {}", missing.join(" and no ")));
+    false
+}
+
+/// Prints `SKIPPED <test>: <why>` where the test's output is never captured.
+pub fn skipped(test: &str, why: &str) {
+    say(&format!("SKIPPED {test}: {why}"));
+}
+
+/// One line on the process's stderr, past libtest's output capture (which
+/// only takes `print!`/`eprint!`): skips, fuzz seeds and counts.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// The path of the function it is expanded in (`models::onnx_runs`).
+#[macro_export]
+macro_rules! test_name {
+    () => {{
+        fn f() {}
+        fn name_of<T>(_: T) -> &'static str {
+            std::any::type_name::<T>()
+        }
+        name_of(f).trim_end_matches("::f")
+    }};
+}
+
+/// `skip_unless!("torch", "onnx");` at the top of a test: returns from it,
+/// with a visible `SKIPPED` line, unless the module has those features.
+#[macro_export]
+macro_rules! skip_unless {
+    ($($feature:expr),+ $(,)?) => {
+        if !$crate::common::available(&[$($feature),+], $crate::test_name!()) {
+            return;
+        }
+    };
 }
 
 /// A port no other process is listening on. Ports come from 20000..32000,
@@ -156,7 +241,16 @@ impl Server {
             .args(&self.extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            // What bypasses the Redis log (a Rust abort message, a stack
+            // overflow) lands here; see `stderr_log`.
+            .stderr(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(self.dir.join("stderr.log"))
+                    .map(Stdio::from)
+                    .unwrap_or_else(|_| Stdio::null()),
+            );
         let child = cmd
             .spawn()
             .map_err(|e| format!("cannot start redis-server: {e}"))?;
@@ -202,6 +296,47 @@ impl Server {
         std::fs::read_to_string(self.log_path()).unwrap_or_default()
     }
 
+    /// What the server wrote to its stderr (empty normally).
+    pub fn stderr_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default()
+    }
+
+    /// The features this module reports: its compiled-in backends from
+    /// `ai_backends_compiled` in INFO MODULES (or, for builds before that
+    /// field, from the `ai_Torch_version` / `ai_onnxruntime_version` lines),
+    /// and `fault-injection` when it has `AI._FAULT`. Sorted, lower-case.
+    pub fn features(&self) -> Vec<String> {
+        let mut c = self.conn();
+        let info = c.cmd(&["INFO", "MODULES"]).expect("INFO MODULES").text();
+        let line = |name: &str| {
+            info.lines()
+                .find_map(|l| l.trim_end().strip_prefix(name).map(str::to_string))
+        };
+        let mut found: Vec<String> = match line("ai_backends_compiled:") {
+            Some(list) => list
+                .split(',')
+                .map(|f| f.trim().to_ascii_lowercase())
+                .filter(|f| !f.is_empty())
+                .collect(),
+            None => [
+                ("torch", "ai_Torch_version:"),
+                ("onnx", "ai_onnxruntime_version:"),
+            ]
+            .iter()
+            .filter(|(_, l)| line(l).is_some())
+            .map(|(f, _)| f.to_string())
+            .collect(),
+        };
+        let fault = c
+            .cmd(&["COMMAND", "INFO", "AI._FAULT"])
+            .expect("COMMAND INFO");
+        if matches!(&fault, Reply::Array(a) if a.first().is_some_and(|x| *x != Reply::Nil)) {
+            found.push("fault-injection".into());
+        }
+        found.sort();
+        found
+    }
+
     /// A new connection (RESP2).
     pub fn conn(&self) -> Conn {
         Conn::connect(self.port, REPLY_TIMEOUT).expect("connect")
@@ -226,7 +361,10 @@ impl Server {
     /// Stops the server (SHUTDOWN with `mode`, e.g. "NOSAVE" or "SAVE") and
     /// starts it again on the same port and directory.
     pub fn restart(&mut self, mode: &str) {
-        let _ = self.conn().cmd(&["SHUTDOWN", mode]);
+        // A server that died already (a fuzz crash) is simply started again.
+        if let Ok(mut c) = Conn::connect(self.port, Duration::from_secs(10)) {
+            let _ = c.cmd(&["SHUTDOWN", mode]);
+        }
         if let Some(mut c) = self.child.take() {
             let deadline = Instant::now() + Duration::from_secs(20);
             while c.try_wait().ok().flatten().is_none() && Instant::now() < deadline {

@@ -101,6 +101,12 @@ impl Conn {
         })
     }
 
+    /// How long `read` waits for a reply (or a pushed pub/sub message)
+    /// before it fails with `WouldBlock`/`TimedOut`.
+    pub fn set_timeout(&mut self, timeout: Duration) -> io::Result<()> {
+        self.reader.get_ref().set_read_timeout(Some(timeout))
+    }
+
     /// Queues a command (pipelining); `flush` sends the queue.
     pub fn send<A: AsRef<[u8]>>(&mut self, args: &[A]) -> io::Result<()> {
         let mut buf = Vec::new();
