@@ -405,7 +405,7 @@ fn fuzz_tensor_commands_and_payloads() {
 /// the fixtures made again, and (fault-injection builds) a caught panic's
 /// `internal error` reply is a finding too.
 #[test]
-fn fuzz_runner_reports_crashes_and_internal_errors() {
+fn runner_reports_crashes_and_internal_errors() {
     let budget = fuzzgen::budget("self-test", 1);
     let server = Server::start();
     let mut run = Runner::new("self-test", budget, server, setup);

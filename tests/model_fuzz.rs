@@ -503,8 +503,11 @@ fn fuzz_model_and_dag_commands() {
         }
     }
     let n = run.sent;
+    // Without backends most commands fail, but not all (DAG tensor ops,
+    // AI.CONFIG, AI._MODELSCAN, AI.TENSORSET).
+    let least_ok = if torch && onnx { n / 10 } else { n / 50 };
     assert!(
-        run.errors > n / 10 && run.oks > n / 10,
+        run.errors > n / 10 && run.oks > least_ok,
         "errors {}, ok {} of {n}",
         run.errors,
         run.oks

@@ -259,7 +259,7 @@ fn element(r: &mut Rng) -> Vec<u8> {
 /// JSON for SETATTR: valid, broken, or nested thousands deep.
 fn json(r: &mut Rng) -> Vec<u8> {
     let n = [10usize, 200, 1_000, 10_000, 100_000][r.below(5) as usize];
-    match r.below(10) {
+    match r.below(14) {
         0 => format!("{}{}", "[".repeat(n), "]".repeat(n)).into_bytes(),
         1 => format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n)).into_bytes(),
         2 => "[".repeat(n).into_bytes(),
@@ -298,14 +298,14 @@ fn vector(r: &mut Rng, out: &mut Cmd, ele: bool) {
         }
         2 => {
             out.push(b"VALUES".to_vec());
-            let n = if r.below(5) == 0 {
+            let n = if r.below(8) == 0 {
                 hostile(r)
             } else {
                 (dim.min(16)).to_string().into_bytes()
             };
             out.push(n);
             for _ in 0..dim.min(16) {
-                out.push(number(r, &["0", "1", "-1", "0.5", "2"], 8));
+                out.push(number(r, &["0", "1", "-1", "0.5", "2"], 16));
             }
         }
         3 => out.extend([
@@ -331,9 +331,9 @@ fn vadd_cmd(r: &mut Rng) -> Cmd {
     vector(r, &mut a, false);
     a.push(element(r));
     for _ in 0..r.below(4) {
-        match r.below(8) {
-            0 => a.extend([b"M".to_vec(), number(r, &["4", "8", "16"], 2)]),
-            1 => a.extend([b"EF".to_vec(), number(r, &["1", "64", "200"], 2)]),
+        match r.below(10) {
+            0 => a.extend([b"M".to_vec(), number(r, &["4", "8", "16"], 4)]),
+            1 => a.extend([b"EF".to_vec(), number(r, &["1", "64", "200"], 4)]),
             2 => a.extend([
                 b"METRIC".to_vec(),
                 r.pick(&["COSINE", "L2", "IP", "x"]).into(),
@@ -342,9 +342,10 @@ fn vadd_cmd(r: &mut Rng) -> Cmd {
                 b"QUANT".to_vec(),
                 r.pick(&["F32", "F16", "BF16", "I8", "BIN", "x"]).into(),
             ]),
-            4 | 5 => a.extend([b"SETATTR".to_vec(), json(r)]),
-            6 => a.push(r.pick(&["CAS", "NOQUANT", "Q8", "BIN", "REDUCE"]).into()),
-            _ => a.push(r.pick(WORDS).into()),
+            4..=6 => a.extend([b"SETATTR".to_vec(), json(r)]),
+            7 => a.push(r.pick(&["CAS", "NOQUANT", "Q8", "BIN", "REDUCE"]).into()),
+            8 => a.push(r.pick(WORDS).into()),
+            _ => {}
         }
     }
     a
@@ -354,16 +355,17 @@ fn vsim_cmd(r: &mut Rng) -> Cmd {
     let mut a: Cmd = vec![b"AI.VSIM".to_vec(), pick_key(r)];
     vector(r, &mut a, true);
     for _ in 0..r.below(6) {
-        match r.below(12) {
-            0 | 1 => a.extend([b"COUNT".to_vec(), number(r, &["1", "3", "10", "50"], 2)]),
-            2 => a.extend([b"EF".to_vec(), number(r, &["10", "100", "500"], 2)]),
-            3 => a.extend([b"EPSILON".to_vec(), number(r, &["0.1", "0.5", "2"], 2)]),
-            4 => a.extend([b"FILTER".to_vec(), fuzzgen::filter(r, 4).into_bytes()]),
-            5 => a.extend([b"FILTER".to_vec(), fuzzgen::deep_filter(r)]),
-            6 => a.extend([b"FILTER-EF".to_vec(), number(r, &["0", "10", "1000"], 2)]),
-            7 => a.push(r.pick(&["WITHSCORES", "WITHATTRIBS"]).into()),
-            8 => a.push(r.pick(&["TRUTH", "NOTHREAD"]).into()),
-            _ => a.push(r.pick(WORDS).into()),
+        match r.below(16) {
+            0..=2 => a.extend([b"COUNT".to_vec(), number(r, &["1", "3", "10", "50"], 4)]),
+            3 => a.extend([b"EF".to_vec(), number(r, &["10", "100", "500"], 4)]),
+            4 => a.extend([b"EPSILON".to_vec(), number(r, &["0.1", "0.5", "2"], 4)]),
+            5 | 6 => a.extend([b"FILTER".to_vec(), fuzzgen::filter(r, 4).into_bytes()]),
+            7 => a.extend([b"FILTER".to_vec(), fuzzgen::deep_filter(r)]),
+            8 => a.extend([b"FILTER-EF".to_vec(), number(r, &["0", "10", "1000"], 4)]),
+            9 | 10 => a.push(r.pick(&["WITHSCORES", "WITHATTRIBS"]).into()),
+            11 | 12 => a.push(r.pick(&["TRUTH", "NOTHREAD"]).into()),
+            13 => a.push(r.pick(WORDS).into()),
+            _ => {}
         }
     }
     a

@@ -652,6 +652,9 @@ pub struct Runner {
     pub oks: u64,
     /// Per command name: commands sent, and how many got an error reply.
     pub per_command: HashMap<String, (u64, u64)>,
+    /// Error replies by command and text (`REDISAI_FUZZ_VERBOSE=1` prints
+    /// the commonest: what keeps a fuzzer from going deeper).
+    error_texts: HashMap<String, u64>,
     /// Findings by signature: (first example, how many times).
     findings: Vec<(String, String, u64)>,
     crashes: u64,
@@ -683,6 +686,7 @@ impl Runner {
             errors: 0,
             oks: 0,
             per_command: HashMap::new(),
+            error_texts: HashMap::new(),
             findings: Vec::new(),
             crashes: 0,
             started: Instant::now(),
@@ -738,6 +742,11 @@ impl Runner {
                         {
                             c.1 += 1;
                         }
+                        let text: String = reply.text().chars().take(70).collect();
+                        *self
+                            .error_texts
+                            .entry(format!("{} {text}", String::from_utf8_lossy(&cmd[0])))
+                            .or_default() += 1;
                     } else {
                         self.oks += 1;
                     }
@@ -786,7 +795,15 @@ impl Runner {
                 let excerpt = crash_excerpt(&self.server);
                 self.restart();
                 (
-                    format!("crash {} {}", String::from_utf8_lossy(&cmd[0]), first_line(&excerpt)),
+                    format!(
+                        "crash {} {} {}",
+                        String::from_utf8_lossy(&cmd[0]),
+                        first_line(&excerpt),
+                        excerpt
+                            .lines()
+                            .find(|l| l.starts_with("frame: "))
+                            .unwrap_or("")
+                    ),
                     format!("server died on: {}\n{excerpt}", show(cmd)),
                 )
             }
@@ -876,6 +893,13 @@ impl Runner {
             self.crashes,
             self.findings.len()
         ));
+        if std::env::var_os("REDISAI_FUZZ_VERBOSE").is_some() {
+            let mut texts: Vec<_> = self.error_texts.iter().collect();
+            texts.sort_by(|a, b| b.1.cmp(a.1));
+            for (t, n) in texts.iter().take(25) {
+                say(&format!("FUZZ {} errors: {n:>7} {t}", self.name));
+            }
+        }
         if !self.findings.is_empty() {
             // The findings quote what matters; a fuzzed server's whole log
             // (printed by `Server`'s drop on a failure) would bury them.
@@ -892,8 +916,17 @@ impl Runner {
     }
 }
 
+/// The first line of an excerpt without the log's `pid:role date time
+/// level` prefix, so the same crash gives the same signature every time.
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or("").chars().take(100).collect()
+    let line = s.lines().next().unwrap_or("");
+    let msg = match line.split_once(':') {
+        Some((pid, rest)) if pid.bytes().all(|b| b.is_ascii_digit()) => {
+            rest.splitn(6, ' ').nth(5).unwrap_or(rest)
+        }
+        _ => line,
+    };
+    msg.chars().take(100).collect()
 }
 
 /// The lines of a crashed server's log and stderr that say why.
@@ -917,6 +950,21 @@ fn crash_excerpt(s: &Server) -> String {
         .map(|l| l.trim().chars().take(200).collect())
         .take(8)
         .collect();
+    // The innermost frames in the module tell two crashes of one command
+    // apart (offsets are stable within a build).
+    lines.extend(
+        life.lines()
+            .filter(|l| l.contains("libredisai.so("))
+            .take(2)
+            // `…/libredisai.so(+0x1d2f3)[0x7f…]`: the address after `)`
+            // moves with ASLR, the offset does not.
+            .map(|l| {
+                let l = l.trim();
+                let from = l.find("libredisai.so(").unwrap_or(0);
+                let to = l[from..].find(')').map_or(l.len(), |i| from + i + 1);
+                format!("frame: {}", &l[from..to])
+            }),
+    );
     let stderr = s.stderr_log();
     lines.extend(
         stderr
