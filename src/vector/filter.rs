@@ -60,6 +60,19 @@ enum Tok {
     Sym(&'static str),
 }
 
+impl Tok {
+    /// How a syntax error names the token: as it was written.
+    fn describe(&self) -> String {
+        match self {
+            Tok::Num(n) => format!("number {n}"),
+            Tok::Str(s) => format!("string \"{s}\""),
+            Tok::Field(f) => format!("field .{f}"),
+            Tok::Word(w) => format!("'{w}'"),
+            Tok::Sym(s) => format!("'{s}'"),
+        }
+    }
+}
+
 const SYMBOLS: [&str; 20] = [
     "**", "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%", "!", "(", ")",
     "[", "]", ",",
@@ -342,7 +355,7 @@ impl Parser {
                 }
                 Ok((Expr::Array(items), depth))
             }
-            other => Err(syntax(format!("unexpected {other:?}"))),
+            other => Err(syntax(format!("unexpected {}", other.describe()))),
         }
     }
 }
@@ -362,7 +375,7 @@ impl Filter {
         }
         let (e, _) = p.or(0)?;
         if p.pos != p.toks.len() {
-            return Err(syntax(format!("unexpected {:?}", p.toks[p.pos])));
+            return Err(syntax(format!("unexpected {}", p.toks[p.pos].describe())));
         }
         Ok(Filter(e))
     }
