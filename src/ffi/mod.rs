@@ -18,6 +18,7 @@ macro_rules! api {
 pub mod block;
 pub mod command;
 pub mod emit;
+pub mod held;
 pub mod module_path;
 pub mod panic;
 pub mod scan;

@@ -11,7 +11,7 @@ mod parse;
 mod stats;
 
 pub use parse::{
-    modelexecute_keys, modelrun_keys, parse_device, parse_modelexecute, parse_modelget,
+    join, modelexecute_keys, modelrun_keys, parse_device, parse_modelexecute, parse_modelget,
     parse_modelrun, parse_modelset, parse_modelstore, Device, ExecRequest, GetFormat, StoreRequest,
     MAX_BLOB_BYTES, MAX_BLOB_CHUNKS,
 };

@@ -1,6 +1,8 @@
 //! Argument parsing for the model commands, in RedisAI's exact order, so
 //! the first error a client sees is the one RedisAI gave.
 
+use std::ops::Range;
+
 use super::ModelMeta;
 use crate::args::{is_keyword, Arg};
 use crate::backends::BackendKind;
@@ -44,11 +46,33 @@ pub fn parse_device(s: &[u8]) -> Result<Device> {
     }
 }
 
-/// A parsed MODELSTORE or MODELSET: metadata and the concatenated blob.
+/// A parsed MODELSTORE or MODELSET: metadata and where the blob is. The
+/// chunks are checked against the caps but not joined: the caller joins
+/// them ([`StoreRequest::blob`] or [`join`]) where it suits it, on the
+/// compile thread when it can.
 #[derive(Debug)]
 pub struct StoreRequest {
     pub meta: ModelMeta,
-    pub blob: Vec<u8>,
+    /// The argv indices of the BLOB chunks (never empty).
+    pub chunks: Range<usize>,
+    /// Their total length in bytes (at most [`MAX_BLOB_BYTES`]).
+    pub blob_len: usize,
+}
+
+impl StoreRequest {
+    /// The blob: the chunks of `args` (the argv that was parsed) joined.
+    pub fn blob<T: Arg>(&self, args: &[T]) -> Vec<u8> {
+        let chunks = args.get(self.chunks.clone()).unwrap_or_default();
+        join(chunks.iter().map(Arg::bytes), self.blob_len)
+    }
+}
+
+/// Joins blob chunks into one buffer of `len` bytes (their total length:
+/// the buffer is allocated once).
+pub fn join<'a>(chunks: impl IntoIterator<Item = &'a [u8]>, len: usize) -> Vec<u8> {
+    let mut blob = Vec::with_capacity(len);
+    chunks.into_iter().for_each(|c| blob.extend_from_slice(c));
+    blob
 }
 
 fn unsigned(a: Option<&impl Arg>, what: &str) -> Result<u64> {
@@ -76,7 +100,10 @@ pub const MAX_BLOB_CHUNKS: usize = 1 << 20;
 /// so a model that can be stored can also be saved and loaded again.
 pub const MAX_BLOB_BYTES: u64 = crate::tensor::MAX_TENSOR_BYTES;
 
-fn concat<T: Arg>(chunks: &[T]) -> Result<Vec<u8>> {
+/// Checks the chunks `args[from..]` against the caps; returns their range
+/// and total length.
+fn blob_chunks<T: Arg>(args: &[T], from: usize) -> Result<(Range<usize>, usize)> {
+    let chunks = args.get(from..).unwrap_or_default();
     if chunks.is_empty() {
         return Err(Error::err(ERR_MISSING_BLOB));
     }
@@ -91,11 +118,7 @@ fn concat<T: Arg>(chunks: &[T]) -> Result<Vec<u8>> {
             "model size exceeds the maximum of {MAX_BLOB_BYTES} bytes"
         )));
     }
-    let mut blob = Vec::with_capacity(total as usize);
-    chunks
-        .iter()
-        .for_each(|c| blob.extend_from_slice(c.bytes()));
-    Ok(blob)
+    Ok((from..args.len(), total as usize))
 }
 
 fn meta(backend: BackendKind, device: &[u8]) -> ModelMeta {
@@ -162,8 +185,12 @@ pub fn parse_modelstore<T: Arg>(args: &[T]) -> Result<StoreRequest> {
     if !args.get(i).is_some_and(|a| is_keyword(a, "BLOB")) {
         return Err(Error::err("Invalid argument, expected BLOB"));
     }
-    let blob = concat(&args[i + 1..])?;
-    Ok(StoreRequest { meta: m, blob })
+    let (chunks, blob_len) = blob_chunks(args, i + 1)?;
+    Ok(StoreRequest {
+        meta: m,
+        chunks,
+        blob_len,
+    })
 }
 
 /// TF's `INPUTS n names… OUTPUTS n names…`; returns the index after them.
@@ -271,11 +298,15 @@ pub fn parse_modelset<T: Arg>(args: &[T]) -> Result<StoreRequest> {
             "INPUTS not specified"
         }));
     }
-    let blob = match blob_at {
-        Some(p) => concat(&args[p + 5..])?,
-        None => return Err(Error::err(ERR_MISSING_BLOB)),
+    let Some(p) = blob_at else {
+        return Err(Error::err(ERR_MISSING_BLOB));
     };
-    Ok(StoreRequest { meta: m, blob })
+    let (chunks, blob_len) = blob_chunks(args, p + 5)?;
+    Ok(StoreRequest {
+        meta: m,
+        chunks,
+        blob_len,
+    })
 }
 
 /// What AI.MODELGET replies with.

@@ -26,7 +26,7 @@ fn devices() {
 
 #[test]
 fn modelstore_options_and_chunks() {
-    let r = parse_modelstore(&a(&[
+    let args = a(&[
         "AI.MODELSTORE",
         "k",
         "onnx",
@@ -42,8 +42,12 @@ fn modelstore_options_and_chunks() {
         "BLOB",
         "ab",
         "cd",
-    ]))
-    .map(|r| (r.meta, r.blob));
+    ]);
+    let r = parse_modelstore(&args).map(|r| {
+        assert_eq!((r.chunks.clone(), r.blob_len), (13..15, 4));
+        let blob = r.blob(&args);
+        (r.meta, blob)
+    });
     let (meta, blob) = r.expect("parses");
     assert_eq!(meta.backend, BackendKind::Onnx);
     assert_eq!(meta.device, b"cpu");
@@ -57,16 +61,9 @@ fn modelstore_options_and_chunks() {
 
 #[test]
 fn modelset_ignores_unknown_tokens_before_blob() {
-    let r = parse_modelset(&a(&[
-        "AI.MODELSET",
-        "k",
-        "TORCH",
-        "CPU",
-        "whatever",
-        "BLOB",
-        "x",
-    ]));
-    assert_eq!(r.map(|r| r.blob), Ok(b"x".to_vec()));
+    let args = a(&["AI.MODELSET", "k", "TORCH", "CPU", "whatever", "BLOB", "x"]);
+    let r = parse_modelset(&args);
+    assert_eq!(r.map(|r| r.blob(&args)), Ok(b"x".to_vec()));
 }
 
 #[test]
@@ -124,7 +121,7 @@ fn blob_chunk_cap() {
     let store = |chunks: usize| {
         let mut args = head.clone();
         args.extend(std::iter::repeat_n(&b"x"[..], chunks));
-        parse_modelstore(&args).map(|r| r.blob.len())
+        parse_modelstore(&args).map(|r| r.blob(&args).len())
     };
     assert_eq!(store(MAX_BLOB_CHUNKS), Ok(MAX_BLOB_CHUNKS));
     let over = store(MAX_BLOB_CHUNKS + 1).map_err(|e| e.reply_text());
@@ -143,7 +140,7 @@ fn blob_size_cap_is_checked_before_allocating() {
     let big = vec![0u8; 64 << 20];
     let mut args: Vec<&[u8]> = vec![b"AI.MODELSTORE", b"k", b"ONNX", b"CPU", b"BLOB"];
     args.extend(std::iter::repeat_n(&big[..], 65));
-    let r = parse_modelstore(&args).map(|r| r.blob.len());
+    let r = parse_modelstore(&args).map(|r| r.blob_len);
     assert_eq!(
         r.map_err(|e| e.reply_text()),
         Err("ERR model size exceeds the maximum of 4294967296 bytes".to_string())
