@@ -166,7 +166,12 @@ fn pipelined(
 }
 
 /// AI.VADD of every row (named by its index); seconds taken.
-pub fn server_build(port: u16, key: &str, data: &[Vec<f32>], extra: &[&str]) -> Result<f64, String> {
+pub fn server_build(
+    port: u16,
+    key: &str,
+    data: &[Vec<f32>],
+    extra: &[&str],
+) -> Result<f64, String> {
     pipelined(port, data.len(), &|i, buf| {
         let (b, name) = (blob(&data[i]), i.to_string());
         let mut args: Vec<&[u8]> = vec![b"AI.VADD", key.as_bytes(), b"FP32", &b, name.as_bytes()];
