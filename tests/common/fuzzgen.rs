@@ -427,45 +427,7 @@ pub fn footer(mut body: Vec<u8>, rdb_version: [u8; 2]) -> Vec<u8> {
     body
 }
 
-/// Redis's CRC-64 (Jones polynomial, reflected, init 0), byte-table driven.
-pub fn crc64(data: &[u8]) -> u64 {
-    static TABLE: std::sync::OnceLock<[u64; 256]> = std::sync::OnceLock::new();
-    let t = TABLE.get_or_init(|| {
-        let mut t = [0u64; 256];
-        for (i, e) in t.iter_mut().enumerate() {
-            let mut c = i as u64;
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    (c >> 1) ^ 0x95ac_9329_ac4b_c9b5
-                } else {
-                    c >> 1
-                };
-            }
-            *e = c;
-        }
-        t
-    });
-    data.iter().fold(0u64, |crc, &b| {
-        t[((crc ^ u64::from(b)) & 0xff) as usize] ^ (crc >> 8)
-    })
-}
-
-/// AI_VECSET's graph checksum (src/persistence/vecset_codec.rs `checksum`).
-pub fn vecset_checksum(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0x243f_6a88_85a3_08d3 ^ bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        h = (h ^ u64::from_le_bytes(b))
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(29);
-    }
-    for &b in words.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    h ^ (h >> 31)
-}
+pub use super::rdb::{crc64, vecset_checksum};
 
 /// Values a mutated integer item takes.
 fn hostile_u64(r: &mut Rng, was: u64) -> u64 {

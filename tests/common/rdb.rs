@@ -79,20 +79,45 @@ pub fn refooter(payload: &[u8]) -> Vec<u8> {
     with_footer(body.to_vec())
 }
 
-/// Redis's CRC-64 (Jones polynomial, reflected, init 0).
+/// Redis's CRC-64 (Jones polynomial, reflected, init 0), byte-table driven.
 pub fn crc64(data: &[u8]) -> u64 {
-    let mut crc = 0u64;
-    for &b in data {
-        crc ^= b as u64;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0x95ac_9329_ac4b_c9b5
-            } else {
-                crc >> 1
-            };
+    static TABLE: std::sync::OnceLock<[u64; 256]> = std::sync::OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        let mut t = [0u64; 256];
+        for (i, e) in t.iter_mut().enumerate() {
+            let mut c = i as u64;
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    (c >> 1) ^ 0x95ac_9329_ac4b_c9b5
+                } else {
+                    c >> 1
+                };
+            }
+            *e = c;
         }
+        t
+    });
+    data.iter().fold(0u64, |crc, &b| {
+        t[((crc ^ u64::from(b)) & 0xff) as usize] ^ (crc >> 8)
+    })
+}
+
+/// AI_VECSET's graph checksum (src/persistence/vecset_codec.rs `checksum`),
+/// copied because wire tests never link the module.
+pub fn vecset_checksum(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0x243f_6a88_85a3_08d3 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        h = (h ^ u64::from_le_bytes(b))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
     }
-    crc
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    h ^ (h >> 31)
 }
 
 /// A field of a module value read back from a payload.

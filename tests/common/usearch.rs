@@ -16,23 +16,8 @@ const NODE_HEAD: usize = 10;
 /// vecset_codec's GRAPH_CHUNK.
 const GRAPH_CHUNK: usize = 8 << 20;
 
-/// The module's graph checksum (`vecset_codec::checksum`), copied because
-/// wire tests never link the module.
-pub fn checksum(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0x243f_6a88_85a3_08d3 ^ bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        h = (h ^ u64::from_le_bytes(b))
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(29);
-    }
-    for &b in words.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    h ^ (h >> 31)
-}
+/// The module's graph checksum (`vecset_codec::checksum`).
+pub use crate::common::rdb::vecset_checksum as checksum;
 
 /// An AI_VECSET value: the 8 header numbers (dim, metric, quant, M, EF,
 /// count, next id, flags), the element fields as they were, and the joined
