@@ -321,13 +321,7 @@ fn replica_gets_outputs_without_running_models() {
     let primary = Server::start();
     let replica = Server::start();
     let mut r = replica.conn();
-    ok(
-        &mut r,
-        &["REPLICAOF", "127.0.0.1", &primary.port.to_string()],
-    );
-    replica.wait_for("the replication link", 30, |s| {
-        s.info_field("replication", "master_link_status").as_deref() == Some("up")
-    });
+    replica.replicate_from(&primary);
     let mut p = primary.conn();
     load_models(&mut p);
     runs(&mut p);

@@ -251,13 +251,7 @@ fn ping_is_answered_while_a_big_model_compiles() {
 /// A replica of `primary`, linked and caught up.
 fn replica_of(primary: &Server) -> Server {
     let replica = Server::start();
-    ok(
-        &mut replica.conn(),
-        &["REPLICAOF", "127.0.0.1", &primary.port.to_string()],
-    );
-    replica.wait_for("the replication link", 30, |s| {
-        s.info_field("replication", "master_link_status").as_deref() == Some("up")
-    });
+    replica.replicate_from(primary);
     replica
 }
 

@@ -414,13 +414,7 @@ fn replica_converges() {
     let primary = Server::start();
     let replica = Server::start();
     let mut r = replica.conn();
-    assert!(r
-        .cmd(&["REPLICAOF", "127.0.0.1", &primary.port.to_string()])
-        .expect("reply")
-        .is_ok());
-    replica.wait_for("the replication link", 30, |s| {
-        s.info_field("replication", "master_link_status").as_deref() == Some("up")
-    });
+    replica.replicate_from(&primary);
     let mut p = primary.conn();
     load_fixtures(&mut p);
     // Overwrite and delete replicate too.
@@ -445,12 +439,6 @@ fn replica_converges() {
     // A replica that syncs from scratch gets the tensors through the RDB transfer.
     let late = Server::start();
     let mut l = late.conn();
-    assert!(l
-        .cmd(&["REPLICAOF", "127.0.0.1", &primary.port.to_string()])
-        .expect("reply")
-        .is_ok());
-    late.wait_for("the full sync", 30, |s| {
-        s.info_field("replication", "master_link_status").as_deref() == Some("up")
-    });
+    late.replicate_from(&primary);
     assert_eq!(snapshot(&mut l), snapshot(&mut p));
 }

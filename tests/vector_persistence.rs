@@ -157,13 +157,7 @@ fn replica_converges() {
     let mut p = primary.conn();
     fill(&mut p);
     let mut r = replica.conn();
-    assert!(r
-        .cmd(&["REPLICAOF", "127.0.0.1", &primary.port.to_string()])
-        .expect("r")
-        .is_ok());
-    replica.wait_for("the replication link", 30, |s| {
-        s.info_field("replication", "master_link_status").as_deref() == Some("up")
-    });
+    replica.replicate_from(&primary);
     // Writes after the full sync arrive as commands.
     vadd(
         &mut p,

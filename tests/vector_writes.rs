@@ -136,14 +136,7 @@ fn deferred_writes_replicate_in_the_order_they_land() {
     let replica = Server::start();
     let mut p = primary.conn();
     slow_search_fixture(&mut p);
-    let mut r = replica.conn();
-    assert!(r
-        .cmd(&["REPLICAOF", "127.0.0.1", &primary.port.to_string()])
-        .expect("r")
-        .is_ok());
-    replica.wait_for("the replication link", 30, |s| {
-        s.info_field("replication", "master_link_status").as_deref() == Some("up")
-    });
+    replica.replicate_from(&primary);
     let mut searcher = primary.conn();
     let mut writer = primary.conn();
     let mut other = primary.conn();

@@ -400,6 +400,19 @@ impl Server {
             .unwrap_or_else(|| panic!("INFO MODULES lacks {field}"))
     }
 
+    /// Makes this server a replica of `primary` and waits until the link is
+    /// up (the full sync done).
+    pub fn replicate_from(&self, primary: &Server) {
+        let r = self
+            .conn()
+            .cmd(&["REPLICAOF", "127.0.0.1", &primary.port.to_string()])
+            .expect("REPLICAOF reply");
+        assert!(r.is_ok(), "REPLICAOF: {r:?}");
+        self.wait_for("the replication link", 30, |s| {
+            s.info_field("replication", "master_link_status").as_deref() == Some("up")
+        });
+    }
+
     /// Waits until `f` holds, or panics after `secs`.
     pub fn wait_for(&self, what: &str, secs: u64, mut f: impl FnMut(&Server) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(secs);
