@@ -1,5 +1,6 @@
 use super::*;
 use crate::error::Result;
+use parse::{MAX_DAG_OPS, MAX_DAG_TENSOR_BYTES};
 
 struct Empty;
 
@@ -69,4 +70,63 @@ fn keys_wherever_they_stand() {
         b"l1",
     ];
     assert_eq!(dag_keys(&args), vec![5, 7, 10, 11, 14]);
+}
+
+#[test]
+fn the_tensors_a_dag_sets_share_one_budget() {
+    // Zero tensors: the pages are mapped lazily, so 4 GiB costs no memory.
+    let half = (MAX_DAG_TENSOR_BYTES / 2).to_string();
+    let dag = |extra: &str| {
+        a(&[
+            "AI.DAGEXECUTE",
+            "ROUTING",
+            "r",
+            "|>",
+            "AI.TENSORSET",
+            "a",
+            "INT8",
+            &half,
+            "|>",
+            "AI.TENSORSET",
+            "b",
+            "INT8",
+            extra,
+        ])
+    };
+    // At the budget: 2 GiB + 2 GiB.
+    assert!(parse(&dag(&half), Flavor::Execute, &Empty).is_ok());
+    // One byte past it.
+    let e = parse(
+        &dag(&(MAX_DAG_TENSOR_BYTES / 2 + 1).to_string()),
+        Flavor::Execute,
+        &Empty,
+    )
+    .err()
+    .expect("over the budget");
+    assert_eq!(
+        e.reply_text(),
+        "ERR the tensors set in the DAG exceed 4294967296 bytes"
+    );
+}
+
+#[test]
+fn op_count_cap() {
+    let dag = |n: usize| {
+        let mut v = a(&["AI.DAGEXECUTE", "ROUTING", "r"]);
+        for _ in 0..n {
+            v.extend(a(&["|>", "AI.TENSORSET", "t", "INT8", "1"]));
+        }
+        v
+    };
+    assert_eq!(
+        parse(&dag(MAX_DAG_OPS), Flavor::Execute, &Empty)
+            .expect("at the cap")
+            .ops
+            .len(),
+        MAX_DAG_OPS
+    );
+    let e = parse(&dag(MAX_DAG_OPS + 1), Flavor::Execute, &Empty)
+        .err()
+        .expect("past the cap");
+    assert_eq!(e.reply_text(), "ERR DAG has more than 1024 ops");
 }
