@@ -432,56 +432,6 @@ impl SetData {
         true
     }
 
-    /// SRANDMEMBER semantics for `count > 0`: that many distinct names (at
-    /// most all of them). `seed` drives the picks. The work and memory are
-    /// O(count), not O(set size), when count is small against the set.
-    pub fn random_distinct(&self, count: usize, seed: u64) -> Vec<&[u8]> {
-        let n = self.members.len();
-        let want = count.min(n);
-        if want == 0 {
-            return Vec::new();
-        }
-        let mut rng = Rng(seed | 1);
-        let positions: Vec<usize> = if want.saturating_mul(4) <= n {
-            // Few picks from many: draw and skip repeats.
-            let mut seen = std::collections::HashSet::with_capacity(want);
-            let mut picks = Vec::with_capacity(want);
-            while picks.len() < want {
-                let p = rng.below(n);
-                if seen.insert(p) {
-                    picks.push(p);
-                }
-            }
-            picks
-        } else {
-            // A partial Fisher-Yates over a copy of the positions.
-            let mut picks: Vec<usize> = (0..n).collect();
-            for i in 0..want {
-                let j = i + rng.below(n - i);
-                picks.swap(i, j);
-            }
-            picks.truncate(want);
-            picks
-        };
-        positions
-            .iter()
-            .filter_map(|&p| self.elems.get(&self.members[p]).map(|e| &*e.name))
-            .collect()
-    }
-
-    /// SRANDMEMBER semantics for a negative count: exactly `count` names
-    /// (none for an empty set), with repeats, produced one at a time
-    /// (nothing is sized by `count`).
-    pub fn random_repeats(&self, count: usize, seed: u64) -> impl Iterator<Item = &[u8]> + '_ {
-        let n = self.members.len();
-        let mut rng = Rng(seed | 1);
-        (0..if n == 0 { 0 } else { count }).map(move |_| {
-            self.elems
-                .get(&self.members[rng.below(n)])
-                .map_or(&[][..], |e| &*e.name)
-        })
-    }
-
     /// Every element, sorted by name (for AOF rewrite and DEBUG DIGEST,
     /// which must not depend on hash order).
     pub fn sorted(&self) -> Vec<(u64, &Elem)> {
@@ -551,21 +501,16 @@ impl SetData {
         // searches: COUNT and EF are clamped to the set's size (as Vector
         // Sets clamp the effective EF), so a client's number never sizes an
         // allocation.
-        let n = self.len();
-        let o = &SearchOpts {
-            count: o.count.min(n),
-            ef: o.ef.min(n),
-            ..o.clone()
-        };
+        let (count, ef) = (o.count.min(self.len()), o.ef.min(self.len()));
         let found: Vec<(u64, f32)> = match (&o.filter, o.truth) {
-            (None, true) => self.index.exact(q, o.count)?,
-            (None, false) => self.index.search(q, o.count, o.ef, None)?,
+            (None, true) => self.index.exact(q, count)?,
+            (None, false) => self.index.search(q, count, ef, None)?,
             (Some(f), true) => {
                 // Ground truth: every element in distance order, filtered.
                 let all = self.index.exact(q, self.len())?;
                 all.into_iter()
                     .filter(|&(id, _)| self.keeps(f, id))
-                    .take(o.count)
+                    .take(count)
                     .collect()
             }
             (Some(f), false) => {
@@ -578,11 +523,11 @@ impl SetData {
                     looked.set(looked.get() + 1);
                     (o.filter_ef != 0 && looked.get() > o.filter_ef) || self.keeps(f, id)
                 };
-                let wanted = o.count.max(o.ef);
-                let hits = self.index.search(q, wanted, o.ef, Some(&keep))?;
+                let wanted = count.max(ef);
+                let hits = self.index.search(q, wanted, ef, Some(&keep))?;
                 hits.into_iter()
                     .filter(|&(id, _)| self.keeps(f, id))
-                    .take(o.count)
+                    .take(count)
                     .collect()
             }
         };
@@ -609,17 +554,7 @@ impl SetData {
     }
 }
 
-/// xorshift64, for random picks.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
+mod random;
 
 #[cfg(test)]
 mod tests;
