@@ -1,4 +1,15 @@
 //! Index definitions: what `FT.CREATE` declares and `FT.INFO` reports.
+//!
+//! [`parse_create`] and [`parse_alter`] (in `schema/parse.rs`, VECTOR
+//! attributes in `schema/vector.rs`) turn the command arguments into an
+//! [`IndexDef`]. They are iterative, never panic, and cap every number.
+
+mod parse;
+#[cfg(test)]
+mod tests;
+mod vector;
+
+pub use parse::{parse_alter, parse_create, IGNORED_CREATE_OPTIONS};
 
 use crate::vector::Metric;
 
@@ -64,9 +75,15 @@ pub struct VectorParams {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldKind {
     /// Tokenized, stop words dropped, stemmed unless `nostem`.
-    Text { weight: f64, nostem: bool },
+    Text {
+        weight: f64,
+        nostem: bool,
+    },
     /// Split on `separator`, trimmed, lower-cased unless `case_sensitive`.
-    Tag { separator: u8, case_sensitive: bool },
+    Tag {
+        separator: u8,
+        case_sensitive: bool,
+    },
     Numeric,
     Vector(VectorParams),
 }
@@ -115,6 +132,11 @@ pub struct IndexDef {
     pub stopwords: Option<Vec<String>>,
     pub skip_initial_scan: bool,
     pub fields: Vec<FieldDef>,
+    /// The FT.CREATE arguments after the index name, verbatim, with FT.ALTER's
+    /// new field arguments appended (SCHEMA comes last, so
+    /// `parse_create(name + source)` rebuilds this definition). Persistence
+    /// and AOF rewrite store this.
+    pub source: Vec<Vec<u8>>,
 }
 
 impl IndexDef {
@@ -127,6 +149,44 @@ impl IndexDef {
     pub fn field(&self, name: &str) -> Option<(usize, &FieldDef)> {
         self.fields.iter().enumerate().find(|(_, f)| f.name == name)
     }
+
+    /// The TEXT fields, with their schema positions.
+    pub fn text_fields(&self) -> impl Iterator<Item = (usize, &FieldDef)> {
+        self.fields_of("TEXT")
+    }
+
+    /// The TAG fields, with their schema positions.
+    pub fn tag_fields(&self) -> impl Iterator<Item = (usize, &FieldDef)> {
+        self.fields_of("TAG")
+    }
+
+    /// The NUMERIC fields, with their schema positions.
+    pub fn numeric_fields(&self) -> impl Iterator<Item = (usize, &FieldDef)> {
+        self.fields_of("NUMERIC")
+    }
+
+    /// The VECTOR fields, with their schema positions and parameters.
+    pub fn vector_fields(&self) -> impl Iterator<Item = (usize, &FieldDef, &VectorParams)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match &f.kind {
+                FieldKind::Vector(p) => Some((i, f, p)),
+                _ => None,
+            })
+    }
+
+    /// Whether any TEXT field is indexed (not NOINDEX).
+    pub fn has_indexed_text(&self) -> bool {
+        self.text_fields().any(|(_, f)| !f.noindex)
+    }
+
+    fn fields_of(&self, type_name: &'static str) -> impl Iterator<Item = (usize, &FieldDef)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| f.kind.type_name() == type_name)
+    }
 }
 
 /// Most fields one index may have.
@@ -137,3 +197,23 @@ pub const MAX_PREFIXES: usize = 1024;
 pub const MAX_STOPWORDS: usize = 65_536;
 /// Largest DIM a VECTOR field may have (Vector Sets' and our AI.V* limit).
 pub const MAX_VECTOR_DIM: usize = crate::vector::index::MAX_DIM;
+/// Largest TEXT field WEIGHT.
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
+/// HNSW M bounds.
+pub const MIN_HNSW_M: usize = 2;
+pub const MAX_HNSW_M: usize = 4096;
+/// Largest EF_CONSTRUCTION / EF_RUNTIME.
+pub const MAX_EF: usize = 1_000_000;
+/// Largest INITIAL_CAP / BLOCK_SIZE (2^31).
+pub const MAX_CAPACITY: usize = 1 << 31;
+/// Largest EPSILON.
+pub const MAX_EPSILON: f64 = 1_000_000.0;
+/// Largest TEMPORARY, in seconds (ten years).
+pub const MAX_TEMPORARY_SECS: u64 = 10 * 365 * 24 * 3600;
+/// Default HNSW parameters (RediSearch's).
+pub const DEFAULT_M: usize = 16;
+pub const DEFAULT_EF_CONSTRUCTION: usize = 200;
+pub const DEFAULT_EF_RUNTIME: usize = 10;
+pub const DEFAULT_EPSILON: f64 = 0.01;
+/// Default INITIAL_CAP and BLOCK_SIZE.
+pub const DEFAULT_BLOCK_SIZE: usize = 1024;
