@@ -28,6 +28,8 @@ pub struct Config {
     /// Microseconds: a model whose recent runs all took at most this long
     /// runs on the main thread when its queue is idle (0 turns this off).
     pub inline_run_threshold: i64,
+    /// Whether to register the FT.* commands (module argument FT_COMPAT).
+    pub ft_compat: bool,
 }
 
 impl Config {
@@ -42,6 +44,7 @@ impl Config {
             backend_memory_limit: 0,
             onnx_library: None,
             inline_run_threshold: DEFAULT_INLINE_RUN_THRESHOLD,
+            ft_compat: true,
         }
     }
 
@@ -118,6 +121,13 @@ pub fn apply_load_args(base: Config, args: &[&[u8]]) -> Result<(Config, Vec<Stri
             "MODEL_EXECUTION_TIMEOUT" => cfg.model_execution_timeout = num(1000)?,
             "BACKEND_MEMORY_LIMIT" => cfg.backend_memory_limit = num(1)?,
             "INLINE_RUN_THRESHOLD" => cfg.inline_run_threshold = num(0)?,
+            "FT_COMPAT" => {
+                cfg.ft_compat = match val.to_ascii_lowercase().as_str() {
+                    "yes" | "1" | "true" => true,
+                    "no" | "0" | "false" => false,
+                    _ => return Err(fail()),
+                }
+            }
             "TF" | "TFLITE" | "TORCH" | "ONNX" => {
                 let kind = BackendKind::parse(k).ok_or_else(fail)?;
                 if !kind.compiled_in() {

@@ -142,6 +142,30 @@ fn vectors(ctx: *mut raw::RedisModuleInfoCtx) {
     );
     int(ctx, "vector_writes_deferred", n(&WRITES_DEFERRED));
     int(ctx, "vector_writes_waited", n(&WRITES_WAITED));
+    search_section(ctx);
+}
+
+/// `ai_search`: the FT indexes, in all.
+fn search_section(ctx: *mut raw::RedisModuleInfoCtx) {
+    use crate::search::registry;
+    section(ctx, "search");
+    let all = registry::all();
+    let (mut docs, mut vec_mem, mut other_mem, mut failures, mut indexing) = (0, 0, 0, 0, 0);
+    for ix in &all {
+        let r = registry::read(ix);
+        docs += r.num_docs() as i64;
+        let (v, o) = r.memory();
+        vec_mem += v as i64;
+        other_mem += o as i64;
+        failures += r.failures as i64;
+        indexing += i64::from(r.scan.is_some());
+    }
+    int(ctx, "number_of_indexes", all.len() as i64);
+    int(ctx, "number_of_documents", docs);
+    int(ctx, "used_memory_vector_index", vec_mem);
+    int(ctx, "used_memory_indexes", vec_mem + other_mem);
+    int(ctx, "hash_indexing_failures", failures);
+    int(ctx, "indexes_scanning", indexing);
 }
 
 /// CPU seconds as `<s>.<µs>`, like Redis's own `used_cpu_*` fields.

@@ -33,6 +33,7 @@ use redis_module::{redis_module, Context, RedisString, Status};
 
 use crate::backends::BackendKind;
 use crate::ffi::command::{Access, CommandDef, Keys};
+use crate::types::ftidx_type::FTIDX_TYPE;
 use crate::types::model_type::MODEL_TYPE;
 use crate::types::tensor_type::TENSOR_TYPE;
 use crate::types::vecset_type::VECSET_TYPE;
@@ -168,6 +169,61 @@ fn command_table() -> Vec<CommandDef> {
     table
 }
 
+/// The RediSearch-compatible commands (registered only when free).
+fn ft_table() -> Vec<CommandDef> {
+    use commands::ft;
+    vec![
+        command_def!("FT.CREATE", ft::create::ft_create,
+            flags: "write deny-oom", arity: -2, keys: Keys::None,
+            summary: "Creates a search index over hashes", since: "0.3.0"),
+        command_def!("FT.ALTER", ft::create::ft_alter,
+            flags: "write deny-oom", arity: -5, keys: Keys::None,
+            summary: "Adds fields to an index's schema", since: "0.3.0"),
+        command_def!("FT.DROPINDEX", ft::create::ft_dropindex,
+            flags: "write", arity: -2, keys: Keys::None,
+            summary: "Deletes an index (DD: and its hashes)", since: "0.3.0"),
+        command_def!("FT.SEARCH", ft::search::ft_search,
+            flags: "readonly", arity: -3, keys: Keys::None,
+            summary: "Searches an index (filters, text, KNN, VECTOR_RANGE)", since: "0.3.0"),
+        command_def!("FT.AGGREGATE", ft::aggregate::ft_aggregate,
+            flags: "readonly", arity: -3, keys: Keys::None,
+            summary: "Runs a query and LOAD/APPLY/SORTBY/LIMIT over its results", since: "0.3.0"),
+        command_def!("FT.INFO", ft::info::ft_info,
+            flags: "readonly", arity: 2, keys: Keys::None,
+            summary: "Returns an index's definition and statistics", since: "0.3.0"),
+        command_def!("FT._LIST", ft::create::ft_list,
+            flags: "readonly", arity: 1, keys: Keys::None,
+            summary: "Lists the indexes", since: "0.3.0"),
+        command_def!("FT.TAGVALS", ft::create::ft_tagvals,
+            flags: "readonly", arity: 3, keys: Keys::None,
+            summary: "Returns the distinct values of a TAG field", since: "0.3.0"),
+    ]
+}
+
+/// Registers the FT.* commands unless another module (RediSearch, Redis 8's
+/// query engine) holds them or `FT_COMPAT no` turned them off.
+fn register_ft(ctx: &Context) -> Status {
+    if !config::get().ft_compat {
+        ctx.log_notice("FT_COMPAT no: the FT.* commands are not registered");
+        return Status::Ok;
+    }
+    if ffi::command::exists(ctx, "FT.SEARCH") {
+        ctx.log_notice(
+            "another module provides FT.SEARCH (RediSearch?): the FT.* compatibility commands are not registered; AI.* commands are",
+        );
+        return Status::Ok;
+    }
+    if let Err(e) = ffi::command::register_more(ctx, &ft_table()) {
+        ctx.log_warning(&e.reply_text());
+        return Status::Err;
+    }
+    if let Err(e) = ffi::events::subscribe(ctx) {
+        ctx.log_warning(&e);
+        return Status::Err;
+    }
+    Status::Ok
+}
+
 fn init(ctx: &Context, args: &[RedisString]) -> Status {
     ffi::panic::install_hook();
     ffi::set_module_options(ctx);
@@ -190,6 +246,9 @@ fn init(ctx: &Context, args: &[RedisString]) -> Status {
 
     if let Err(e) = ffi::command::register_all(ctx, &command_table()) {
         ctx.log_warning(&e.reply_text());
+        return Status::Err;
+    }
+    if register_ft(ctx) == Status::Err {
         return Status::Err;
     }
     ffi::register_info(ctx, info::info_callback);
@@ -239,6 +298,6 @@ redis_module! {
     name: "ai",
     version: MODULE_VERSION,
     allocator: (allocator!(), allocator!()),
-    data_types: [TENSOR_TYPE, MODEL_TYPE, VECSET_TYPE],
+    data_types: [TENSOR_TYPE, MODEL_TYPE, VECSET_TYPE, FTIDX_TYPE],
     init: init,
 }

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod dag;
 pub mod execute;
+pub mod ft;
 #[cfg(feature = "fault-injection")]
 pub mod fault;
 pub mod model;

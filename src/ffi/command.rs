@@ -208,6 +208,22 @@ pub fn register_all(ctx: &Context, defs: &[CommandDef]) -> Result<()> {
     defs.iter().try_for_each(|d| register(ctx, d))
 }
 
+/// Registers more commands (the ACL category exists already).
+pub fn register_more(ctx: &Context, defs: &[CommandDef]) -> Result<()> {
+    defs.iter().try_for_each(|d| register(ctx, d))
+}
+
+/// Whether a command of that name exists (another module's, say):
+/// `COMMAND INFO name` answers nil for an unknown one.
+pub fn exists(ctx: &Context, name: &str) -> bool {
+    match ctx.call("COMMAND", &["INFO", name]) {
+        Ok(redis_module::RedisValue::Array(items)) => items
+            .iter()
+            .any(|v| !matches!(v, redis_module::RedisValue::Null)),
+        _ => false,
+    }
+}
+
 fn api<T>(f: Option<T>, what: &str) -> Result<T> {
     f.ok_or_else(|| Error::err(format!("this Redis lacks {what}")))
 }

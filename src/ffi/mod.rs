@@ -18,6 +18,8 @@ macro_rules! api {
 pub mod block;
 pub mod command;
 pub mod emit;
+pub mod events;
+pub mod hash;
 pub mod held;
 pub mod module_path;
 pub mod panic;

@@ -19,3 +19,6 @@ pub mod registry;
 pub mod schema;
 pub mod text;
 pub mod vectors;
+
+/// A document number inside one index (RediSearch's doc id).
+pub type DocId = u32;

@@ -6,6 +6,7 @@
 
 pub mod io;
 pub mod model_type;
+pub mod ftidx_type;
 pub mod tensor_type;
 pub mod vecset_type;
 
