@@ -58,6 +58,7 @@ setup_all() {
     setup_apt
     venv_sync .venv libs.txt
     venv_sync .venv test.txt
+    venv_sync .venv search.txt   # redisvl + langchain-redis for tests/python/test_ft_*
     venv_sync .venv-redisai redisai.txt
 }
 
