@@ -1,4 +1,4 @@
-//! The persisted form of the FT indexes (module aux data of `AI_FTIDX`,
+//! The persisted form of the FT indexes (module aux data of `AI_FTINDX`,
 //! written after the keyspace; encver 0):
 //!
 //! ```text
@@ -70,7 +70,12 @@ pub fn encode<'a>(indexes: impl ExactSizeIterator<Item = &'a Index>, out: &mut i
         } else {
             Vec::new()
         };
-        let all_vectors = payloads.len() == ix.fields.iter().filter(|f| matches!(f, super::index::FieldIndex::Vector(_))).count();
+        let all_vectors = payloads.len()
+            == ix
+                .fields
+                .iter()
+                .filter(|f| matches!(f, super::index::FieldIndex::Vector(_)))
+                .count();
         if complete && all_vectors {
             out.save_unsigned(ix.num_docs() as u64);
             for (id, d) in ix.docs() {
@@ -143,7 +148,8 @@ pub fn decode(encver: i32, input: &mut impl RdbIn) -> DecodeResult<Vec<Restored>
         for _ in 0..nargs {
             args.push(input.load_bytes()?);
         }
-        let def = parse_create(&args).map_err(|e| bad(format!("index definition: {}", e.reply_text())))?;
+        let def = parse_create(&args)
+            .map_err(|e| bad(format!("index definition: {}", e.reply_text())))?;
         if out.iter().any(|r| r.index.def.name == def.name) {
             return Err(bad("duplicate index name"));
         }
@@ -187,7 +193,11 @@ pub fn decode(encver: i32, input: &mut impl RdbIn) -> DecodeResult<Vec<Restored>
                 Err(e) => why = Some(format!("field {f}: {e}")),
             }
         }
-        let nvector_fields = def.fields.iter().filter(|f| matches!(f.kind, FieldKind::Vector(_)) && !f.noindex).count();
+        let nvector_fields = def
+            .fields
+            .iter()
+            .filter(|f| matches!(f.kind, FieldKind::Vector(_)) && !f.noindex)
+            .count();
         if why.is_none() && nvec as usize != nvector_fields && ndocs > 0 {
             why = Some("vectors missing".to_string());
         }
@@ -196,7 +206,11 @@ pub fn decode(encver: i32, input: &mut impl RdbIn) -> DecodeResult<Vec<Restored>
             index = Index::new(def).map_err(bad)?;
             index.set_next_id(next_id);
         }
-        out.push(Restored { index, rebuild, why });
+        out.push(Restored {
+            index,
+            rebuild,
+            why,
+        });
     }
     Ok(out)
 }

@@ -85,7 +85,9 @@ fn field_of<'a>(ix: &'a Index, name: &str) -> Result<(usize, &'a FieldKind)> {
 fn query_vector(ix: &Index, field: &str, blob: &[u8]) -> Result<(usize, Vec<f32>)> {
     let (i, kind) = field_of(ix, field)?;
     let FieldKind::Vector(p) = kind else {
-        return Err(Error::err(format!("Expected a VECTOR field: `{field}` is not one")));
+        return Err(Error::err(format!(
+            "Expected a VECTOR field: `{field}` is not one"
+        )));
     };
     let want = p.dim * p.vtype.width();
     if blob.len() != want {
@@ -94,8 +96,9 @@ fn query_vector(ix: &Index, field: &str, blob: &[u8]) -> Result<(usize, Vec<f32>
             blob.len()
         )));
     }
-    let v = decode(p.vtype, p.dim, blob)
-        .ok_or_else(|| Error::err("Error parsing vector similarity query: query vector values must be finite"))?;
+    let v = decode(p.vtype, p.dim, blob).ok_or_else(|| {
+        Error::err("Error parsing vector similarity query: query vector values must be finite")
+    })?;
     Ok((i, v))
 }
 
@@ -135,7 +138,11 @@ fn eval(ix: &Index, node: &Node, ev: &mut Eval, negated: bool) -> Result<Roaring
             let mut acc = RoaringBitmap::new();
             for v in values {
                 let t = v.text.trim();
-                let t = if *case_sensitive { t.to_string() } else { t.to_lowercase() };
+                let t = if *case_sensitive {
+                    t.to_string()
+                } else {
+                    t.to_lowercase()
+                };
                 if v.prefix {
                     map.range(t.clone()..)
                         .take_while(|(k, _)| k.starts_with(&t))
@@ -194,9 +201,12 @@ fn eval(ix: &Index, node: &Node, ev: &mut Eval, negated: bool) -> Result<Roaring
             yield_as,
         } => {
             let (i, q) = query_vector(ix, field, blob)?;
-            let (Some(v), Some(FieldKind::Vector(p))) = (ix.vectors(i), ix.def.fields.get(i).map(|f| &f.kind))
+            let (Some(v), Some(FieldKind::Vector(p))) =
+                (ix.vectors(i), ix.def.fields.get(i).map(|f| &f.kind))
             else {
-                return Err(Error::err(format!("`{field}` is not an indexed VECTOR field")));
+                return Err(Error::err(format!(
+                    "`{field}` is not an indexed VECTOR field"
+                )));
             };
             let hits = v
                 .range(p.metric, &q, *radius, epsilon.unwrap_or(p.epsilon))
@@ -217,9 +227,11 @@ fn eval(ix: &Index, node: &Node, ev: &mut Eval, negated: bool) -> Result<Roaring
 
 /// The distance field KNN yields.
 pub fn knn_yield_name(q: &Query) -> Option<String> {
-    q.knn
-        .as_ref()
-        .map(|k| k.yield_as.clone().unwrap_or_else(|| format!("__{}_score", k.field)))
+    q.knn.as_ref().map(|k| {
+        k.yield_as
+            .clone()
+            .unwrap_or_else(|| format!("__{}_score", k.field))
+    })
 }
 
 /// A sort key: numbers before strings, missing last.
@@ -232,7 +244,9 @@ enum SortKey {
 
 pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outcome> {
     if req.offset.saturating_add(req.num) > MAX_RESULTS {
-        return Err(Error::err(format!("LIMIT exceeds maximum of {MAX_RESULTS}")));
+        return Err(Error::err(format!(
+            "LIMIT exceeds maximum of {MAX_RESULTS}"
+        )));
     }
     let q = &req.query;
     let mut ev = Eval::default();
@@ -247,7 +261,8 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
         });
         bitmap &= keep;
     }
-    let filtered = !matches!(q.filter, Node::All) || !req.numeric_filters.is_empty() || req.inkeys.is_some();
+    let filtered =
+        !matches!(q.filter, Node::All) || !req.numeric_filters.is_empty() || req.inkeys.is_some();
 
     // (doc, knn distance) in the order matches are found.
     let mut knn_name = None;
@@ -255,13 +270,19 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
         Some(k) => {
             let name = knn_yield_name(q).unwrap_or_default();
             if ix.def.field(&name).is_some() {
-                return Err(Error::err(format!("Property `{name}` already exists in schema")));
+                return Err(Error::err(format!(
+                    "Property `{name}` already exists in schema"
+                )));
             }
             knn_name = Some(name);
             let (i, v) = query_vector(ix, &k.field, &k.blob)?;
-            let (Some(store), Some(FieldKind::Vector(p))) = (ix.vectors(i), ix.def.fields.get(i).map(|f| &f.kind))
+            let (Some(store), Some(FieldKind::Vector(p))) =
+                (ix.vectors(i), ix.def.fields.get(i).map(|f| &f.kind))
             else {
-                return Err(Error::err(format!("`{}` is not an indexed VECTOR field", k.field)));
+                return Err(Error::err(format!(
+                    "`{}` is not an indexed VECTOR field",
+                    k.field
+                )));
             };
             let ef = k.ef_runtime.unwrap_or(p.ef_runtime);
             store
@@ -274,10 +295,20 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
         }
         None => Vec::new(),
     };
-    let total = if q.knn.is_some() { matches.len() } else { bitmap.len() as usize };
+    let total = if q.knn.is_some() {
+        matches.len()
+    } else {
+        bitmap.len() as usize
+    };
     let want = req.offset.saturating_add(req.num);
     let scored = !ev.terms.is_empty();
-    let score = |d: DocId| if scored { ix.text.score(d, &ev.terms) } else { 1.0 };
+    let score = |d: DocId| {
+        if scored {
+            ix.text.score(d, &ev.terms)
+        } else {
+            1.0
+        }
+    };
 
     // Order, then page.
     let page: Vec<(DocId, Option<f32>)> = if let Some((field, asc)) = &req.sortby {
@@ -307,15 +338,29 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
             };
             o.then(a.1.cmp(&b.1))
         });
-        keyed.into_iter().skip(req.offset).take(req.num).map(|(_, d, x)| (d, x)).collect()
+        keyed
+            .into_iter()
+            .skip(req.offset)
+            .take(req.num)
+            .map(|(_, d, x)| (d, x))
+            .collect()
     } else if q.knn.is_some() {
         matches.into_iter().skip(req.offset).take(req.num).collect()
     } else if scored {
         let mut all: Vec<(f64, DocId)> = bitmap.iter().map(|d| (score(d), d)).collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        all.into_iter().skip(req.offset).take(req.num).map(|(_, d)| (d, None)).collect()
+        all.into_iter()
+            .skip(req.offset)
+            .take(req.num)
+            .map(|(_, d)| (d, None))
+            .collect()
     } else {
-        bitmap.iter().take(want).skip(req.offset).map(|d| (d, None)).collect()
+        bitmap
+            .iter()
+            .take(want)
+            .skip(req.offset)
+            .map(|d| (d, None))
+            .collect()
     };
 
     let mut hits = Vec::with_capacity(page.len());
@@ -353,7 +398,9 @@ fn sort_key(
         return dist.map_or(SortKey::Missing, |x| SortKey::Num(f64::from(x)));
     }
     if let Some(m) = ev.yields.get(field) {
-        return m.get(&d).map_or(SortKey::Missing, |x| SortKey::Num(f64::from(*x)));
+        return m
+            .get(&d)
+            .map_or(SortKey::Missing, |x| SortKey::Num(f64::from(*x)));
     }
     let Some(doc) = ix.doc(d) else {
         return SortKey::Missing;

@@ -94,7 +94,8 @@ pub struct Index {
     pub last_failure: Option<String>,
     /// `Some` while the scan of existing keys runs.
     pub scan: Option<ScanProgress>,
-    pub uses: u64,
+    /// FT.SEARCH/FT.AGGREGATE calls (counted under the read lock).
+    pub uses: std::sync::atomic::AtomicU64,
     /// Seconds spent indexing, in all.
     pub indexing_secs: f64,
 }
@@ -129,7 +130,7 @@ impl Index {
             failures: 0,
             last_failure: None,
             scan: None,
-            uses: 0,
+            uses: std::sync::atomic::AtomicU64::new(0),
             indexing_secs: 0.0,
         })
     }
@@ -191,7 +192,11 @@ impl Index {
         out
     }
 
-    fn upsert_inner(&mut self, key: &[u8], values: &[Option<&[u8]>]) -> Result<DocId, IndexFailure> {
+    fn upsert_inner(
+        &mut self,
+        key: &[u8],
+        values: &[Option<&[u8]>],
+    ) -> Result<DocId, IndexFailure> {
         let fail = |s: String| IndexFailure(s);
         if values.len() != self.def.fields.len() {
             return Err(fail("internal: wrong number of values".to_string()));
@@ -235,7 +240,13 @@ impl Index {
                         .split(char::from(*separator))
                         .map(str::trim)
                         .filter(|t| !t.is_empty() || f.index_empty)
-                        .map(|t| if *case_sensitive { t.to_string() } else { t.to_lowercase() })
+                        .map(|t| {
+                            if *case_sensitive {
+                                t.to_string()
+                            } else {
+                                t.to_lowercase()
+                            }
+                        })
                         .collect();
                     list.sort();
                     list.dedup();
@@ -247,7 +258,11 @@ impl Index {
                 FieldKind::Text { .. } => {
                     if f.sortable {
                         let s = String::from_utf8_lossy(v);
-                        let s = if f.unf { s.into_owned() } else { s.to_lowercase() };
+                        let s = if f.unf {
+                            s.into_owned()
+                        } else {
+                            s.to_lowercase()
+                        };
                         sortables.push((fi, s));
                     }
                 }
@@ -328,7 +343,9 @@ impl Index {
     /// Takes `id` out of every field structure (its vectors too when
     /// `vectors`); the doc table keeps it.
     fn unindex(&mut self, id: DocId, vectors: bool) {
-        let Some(old) = self.docs.get(&id) else { return };
+        let Some(old) = self.docs.get(&id) else {
+            return;
+        };
         for (fi, x) in &old.nums {
             if let Some(FieldIndex::Numeric(set)) = self.fields.get_mut(usize::from(*fi)) {
                 set.remove(&(ord_key(*x), id));
@@ -379,7 +396,13 @@ impl Index {
     /// Puts back a document restored from the RDB: its vectors are already
     /// in the restored stores; the rest waits for [`Index::upsert`] with the
     /// hash's values (`stale`).
-    pub fn restore_doc(&mut self, id: DocId, key: &[u8], fingerprint: u64, vector_fingerprint: u64) -> Result<(), String> {
+    pub fn restore_doc(
+        &mut self,
+        id: DocId,
+        key: &[u8],
+        fingerprint: u64,
+        vector_fingerprint: u64,
+    ) -> Result<(), String> {
         if self.docs.contains_key(&id) || self.by_key.contains_key(key) || u64::from(id) == 0 {
             return Err("duplicate document".to_string());
         }
@@ -412,7 +435,11 @@ impl Index {
 
     /// Keys restored but not yet checked against their hash.
     pub fn stale_keys(&self) -> Vec<Box<[u8]>> {
-        self.docs.values().filter(|d| d.stale).map(|d| d.key.clone()).collect()
+        self.docs
+            .values()
+            .filter(|d| d.stale)
+            .map(|d| d.key.clone())
+            .collect()
     }
 
     /// Replaces field `i`'s vectors (restored from the RDB).
@@ -442,13 +469,20 @@ impl Index {
             match f {
                 FieldIndex::Vector(v) => vec += v.memory_bytes(),
                 FieldIndex::Tag(m) => {
-                    other += m.iter().map(|(k, b)| k.len() + 48 + b.serialized_size()).sum::<usize>()
+                    other += m
+                        .iter()
+                        .map(|(k, b)| k.len() + 48 + b.serialized_size())
+                        .sum::<usize>()
                 }
                 FieldIndex::Numeric(s) => other += s.len() * 24,
                 FieldIndex::Text | FieldIndex::None => {}
             }
         }
-        other += self.docs.values().map(|d| d.key.len() * 2 + 96).sum::<usize>();
+        other += self
+            .docs
+            .values()
+            .map(|d| d.key.len() * 2 + 96)
+            .sum::<usize>();
         (vec, other)
     }
 }

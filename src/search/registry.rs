@@ -25,6 +25,16 @@ pub fn write(ix: &Shared) -> RwLockWriteGuard<'_, Index> {
     ix.write().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Write access if no one holds the index now (a search on the pool, or
+/// this thread itself further up the stack).
+pub fn try_write(ix: &Shared) -> Option<RwLockWriteGuard<'_, Index>> {
+    match ix.try_write() {
+        Ok(g) => Some(g),
+        Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => None,
+    }
+}
+
 pub fn get(name: &str) -> Option<Shared> {
     map().get(name).cloned()
 }

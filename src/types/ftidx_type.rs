@@ -1,4 +1,4 @@
-//! `AI_FTIDX`: the FT indexes' persistence. No key ever holds this type;
+//! `AI_FTINDX`: the FT indexes' persistence. No key ever holds this type;
 //! it exists for its module aux data, written after the keyspace in every
 //! RDB (and AOF preamble): index definitions, document tables and the
 //! vector graphs themselves (`search::codec`), so a restart does not
@@ -15,7 +15,7 @@ use crate::search::codec::{self, ENCVER};
 use crate::search::registry;
 
 pub static FTIDX_TYPE: RedisType = RedisType::new(
-    "AI_FTIDX",
+    "AI_FTINDX",
     ENCVER,
     raw::RedisModuleTypeMethods {
         version: raw::REDISMODULE_TYPE_METHOD_VERSION as u64,
@@ -42,7 +42,7 @@ pub static FTIDX_TYPE: RedisType = RedisType::new(
 
 /// No key holds this type: a payload claiming one is refused.
 unsafe extern "C" fn rdb_load(rdb: *mut raw::RedisModuleIO, _encver: c_int) -> *mut c_void {
-    Io(rdb).log_error("AI_FTIDX: no key can hold this type");
+    Io(rdb).log_error("AI_FTINDX: no key can hold this type");
     std::ptr::null_mut()
 }
 
@@ -71,7 +71,7 @@ unsafe extern "C" fn aux_load(rdb: *mut raw::RedisModuleIO, encver: c_int, when:
                 for r in list {
                     if let Some(why) = &r.why {
                         Io(rdb).log_error(&format!(
-                            "AI_FTIDX: index {} will be rebuilt from the hashes: {why}",
+                            "AI_FTINDX: index {} will be rebuilt from the hashes: {why}",
                             r.index.def.name
                         ));
                     }
@@ -80,7 +80,7 @@ unsafe extern "C" fn aux_load(rdb: *mut raw::RedisModuleIO, encver: c_int, when:
                 raw::Status::Ok as c_int
             }
             Err(e) => {
-                Io(rdb).log_error(&format!("AI_FTIDX: {}", e.0));
+                Io(rdb).log_error(&format!("AI_FTINDX: {}", e.0));
                 raw::Status::Err as c_int
             }
         }

@@ -45,9 +45,16 @@ fn prec(op: u8) -> u8 {
 
 fn compile(src: &[u8]) -> Result<Expr> {
     if src.len() > MAX_EXPR {
-        return Err(Error::err(format!("APPLY expression longer than {MAX_EXPR} bytes")));
+        return Err(Error::err(format!(
+            "APPLY expression longer than {MAX_EXPR} bytes"
+        )));
     }
-    let bad = || Error::err(format!("Syntax error in APPLY expression `{}`", String::from_utf8_lossy(src)));
+    let bad = || {
+        Error::err(format!(
+            "Syntax error in APPLY expression `{}`",
+            String::from_utf8_lossy(src)
+        ))
+    };
     let mut out = Vec::new();
     let mut ops: Vec<u8> = Vec::new(); // b'(' or an operator or b'n' (negation)
     let mut i = 0;
@@ -58,7 +65,12 @@ fn compile(src: &[u8]) -> Result<Expr> {
             b' ' | b'\t' => i += 1,
             b'0'..=b'9' | b'.' if expect_operand => {
                 let start = i;
-                while i < src.len() && (src[i].is_ascii_digit() || matches!(src[i], b'.' | b'e' | b'E') || ((src[i] == b'-' || src[i] == b'+') && matches!(src[i - 1], b'e' | b'E'))) {
+                while i < src.len()
+                    && (src[i].is_ascii_digit()
+                        || matches!(src[i], b'.' | b'e' | b'E')
+                        || ((src[i] == b'-' || src[i] == b'+')
+                            && matches!(src[i - 1], b'e' | b'E')))
+                {
                     i += 1;
                 }
                 let s = std::str::from_utf8(&src[start..i]).map_err(|_| bad())?;
@@ -68,13 +80,17 @@ fn compile(src: &[u8]) -> Result<Expr> {
             b'@' if expect_operand => {
                 let start = i + 1;
                 i += 1;
-                while i < src.len() && (src[i].is_ascii_alphanumeric() || src[i] == b'_' || src[i] >= 0x80) {
+                while i < src.len()
+                    && (src[i].is_ascii_alphanumeric() || src[i] == b'_' || src[i] >= 0x80)
+                {
                     i += 1;
                 }
                 if i == start {
                     return Err(bad());
                 }
-                out.push(Tok::Field(String::from_utf8_lossy(&src[start..i]).into_owned()));
+                out.push(Tok::Field(
+                    String::from_utf8_lossy(&src[start..i]).into_owned(),
+                ));
                 expect_operand = false;
             }
             b'-' if expect_operand => {
@@ -181,13 +197,17 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             "VERBATIM" | "ADDSCORES" => i += 1,
             "TIMEOUT" | "DIALECT" | "SCORER" => i += 2,
             "LOAD" => {
-                let a = rest.get(i + 1).ok_or_else(|| Error::err("LOAD: missing count"))?;
+                let a = rest
+                    .get(i + 1)
+                    .ok_or_else(|| Error::err("LOAD: missing count"))?;
                 if a.as_slice() == b"*" {
                     load = Some(Vec::new());
                     i += 2;
                 } else {
                     let n = parse_count(a.as_slice(), "LOAD count", 65_536)?;
-                    let items = rest.get(i + 2..i + 2 + n).ok_or_else(|| Error::err("LOAD: not enough arguments"))?;
+                    let items = rest
+                        .get(i + 2..i + 2 + n)
+                        .ok_or_else(|| Error::err("LOAD: not enough arguments"))?;
                     let mut names: Vec<String> = Vec::new();
                     let mut j = 0;
                     while j < items.len() {
@@ -203,7 +223,9 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                 }
             }
             "APPLY" => {
-                let (Some(e), Some(a), Some(name)) = (rest.get(i + 1), rest.get(i + 2), rest.get(i + 3)) else {
+                let (Some(e), Some(a), Some(name)) =
+                    (rest.get(i + 1), rest.get(i + 2), rest.get(i + 3))
+                else {
                     return Err(Error::err("APPLY: expected expression AS name"));
                 };
                 if !is_keyword(a, "AS") {
@@ -213,8 +235,14 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                 i += 4;
             }
             "SORTBY" => {
-                let n = parse_count(rest.get(i + 1).map_or(&[][..], |a| a.as_slice()), "SORTBY count", 1024)?;
-                let items = rest.get(i + 2..i + 2 + n).ok_or_else(|| Error::err("SORTBY: not enough arguments"))?;
+                let n = parse_count(
+                    rest.get(i + 1).map_or(&[][..], |a| a.as_slice()),
+                    "SORTBY count",
+                    1024,
+                )?;
+                let items = rest
+                    .get(i + 2..i + 2 + n)
+                    .ok_or_else(|| Error::err("SORTBY: not enough arguments"))?;
                 let mut keys: Vec<(String, bool)> = Vec::new();
                 for it in items {
                     if is_keyword(it, "ASC") {
@@ -231,7 +259,11 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                 i += 2 + n;
                 let mut max = None;
                 if rest.get(i).is_some_and(|a| is_keyword(a, "MAX")) {
-                    max = Some(parse_count(rest.get(i + 1).map_or(&[][..], |a| a.as_slice()), "MAX", MAX_RESULTS)?);
+                    max = Some(parse_count(
+                        rest.get(i + 1).map_or(&[][..], |a| a.as_slice()),
+                        "MAX",
+                        MAX_RESULTS,
+                    )?);
                     i += 2;
                 }
                 steps.push(Step::Sort(keys, max));
@@ -247,11 +279,17 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                 i += 3;
             }
             "PARAMS" => {
-                let n = parse_count(rest.get(i + 1).map_or(&[][..], |a| a.as_slice()), "PARAMS count", 2048)?;
+                let n = parse_count(
+                    rest.get(i + 1).map_or(&[][..], |a| a.as_slice()),
+                    "PARAMS count",
+                    2048,
+                )?;
                 i += 2 + n;
             }
             other => {
-                return Err(Error::err(format!("FT.AGGREGATE: {other} is not supported")));
+                return Err(Error::err(format!(
+                    "FT.AGGREGATE: {other} is not supported"
+                )));
             }
         }
     }
@@ -287,7 +325,11 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                                 row.push((b"__key".to_vec(), h.key.to_vec()));
                                 continue;
                             }
-                            let ident = r.def.field(f).map(|(_, d)| d.identifier.clone()).unwrap_or_else(|| f.as_bytes().to_vec());
+                            let ident = r
+                                .def
+                                .field(f)
+                                .map(|(_, d)| d.identifier.clone())
+                                .unwrap_or_else(|| f.as_bytes().to_vec());
                             if let Some(v) = key.field(&ident) {
                                 row.push((f.as_bytes().to_vec(), v));
                             }
@@ -306,22 +348,29 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         match s {
             Step::Apply(name, e) => {
                 for row in &mut rows {
-                    let v = eval(e, row).map_or_else(|| b"nan".to_vec(), |x| fmt_num(x).into_bytes());
+                    let v =
+                        eval(e, row).map_or_else(|| b"nan".to_vec(), |x| fmt_num(x).into_bytes());
                     row.retain(|(k, _)| k != name.as_bytes());
                     row.push((name.as_bytes().to_vec(), v));
                 }
             }
             Step::Sort(keys, max) => {
                 let get = |row: &[(Vec<u8>, Vec<u8>)], k: &str| -> Option<Vec<u8>> {
-                    row.iter().find(|(f, _)| f == k.as_bytes()).map(|x| x.1.clone())
+                    row.iter()
+                        .find(|(f, _)| f == k.as_bytes())
+                        .map(|x| x.1.clone())
                 };
                 rows.sort_by(|a, b| {
                     for (k, asc) in keys {
                         let (x, y) = (get(a, k), get(b, k));
                         let o = match (&x, &y) {
                             (Some(x), Some(y)) => {
-                                let nx = std::str::from_utf8(x).ok().and_then(|s| s.parse::<f64>().ok());
-                                let ny = std::str::from_utf8(y).ok().and_then(|s| s.parse::<f64>().ok());
+                                let nx = std::str::from_utf8(x)
+                                    .ok()
+                                    .and_then(|s| s.parse::<f64>().ok());
+                                let ny = std::str::from_utf8(y)
+                                    .ok()
+                                    .and_then(|s| s.parse::<f64>().ok());
                                 match (nx, ny) {
                                     (Some(p), Some(q)) => p.total_cmp(&q),
                                     _ => x.cmp(y),
@@ -331,7 +380,11 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                             (None, Some(_)) => std::cmp::Ordering::Greater,
                             (None, None) => std::cmp::Ordering::Equal,
                         };
-                        let o = if *asc || x.is_none() || y.is_none() { o } else { o.reverse() };
+                        let o = if *asc || x.is_none() || y.is_none() {
+                            o
+                        } else {
+                            o.reverse()
+                        };
                         if o != std::cmp::Ordering::Equal {
                             return o;
                         }
@@ -394,13 +447,18 @@ mod tests {
     use super::*;
 
     fn row(kv: &[(&str, &str)]) -> Vec<(Vec<u8>, Vec<u8>)> {
-        kv.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec())).collect()
+        kv.iter()
+            .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+            .collect()
     }
 
     #[test]
     fn apply_arithmetic() {
         let r = row(&[("vector_distance", "0.5"), ("s", "2")]);
-        assert_eq!(eval(&compile(b"(2 - @vector_distance)/2").unwrap(), &r), Some(0.75));
+        assert_eq!(
+            eval(&compile(b"(2 - @vector_distance)/2").unwrap(), &r),
+            Some(0.75)
+        );
         assert_eq!(eval(&compile(b"1 + 2 * 3").unwrap(), &r), Some(7.0));
         assert_eq!(eval(&compile(b"-@s * 2 ^ 2").unwrap(), &r), Some(-8.0));
         assert_eq!(eval(&compile(b"@missing + 1").unwrap(), &r), None);

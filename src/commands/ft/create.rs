@@ -51,7 +51,10 @@ pub fn ft_alter(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     on_db0(ctx)?;
     let ix = index_named(args[1].as_slice())?;
     let def = parse_alter(&registry::read(&ix).def, &args[2..])?;
-    let skip = args[2..].iter().take_while(|a| !is_keyword(*a, "SCHEMA")).any(|a| is_keyword(a, "SKIPINITIALSCAN"));
+    let skip = args[2..]
+        .iter()
+        .take_while(|a| !is_keyword(*a, "SCHEMA"))
+        .any(|a| is_keyword(a, "SKIPINITIALSCAN"));
     let fresh = Index::new(def).map_err(Error::err)?;
     let ix = registry::replace(fresh);
     ctx.replicate_verbatim();
@@ -71,10 +74,14 @@ pub fn ft_dropindex(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         Some(a) if is_keyword(a, "DD") => true,
         Some(_) => return Err(Error::err("Unknown argument for FT.DROPINDEX: expected DD")),
     };
-    let name = std::str::from_utf8(args[1].as_slice()).map_err(|_| unknown_index(args[1].as_slice()))?;
+    let name =
+        std::str::from_utf8(args[1].as_slice()).map_err(|_| unknown_index(args[1].as_slice()))?;
     let ix = registry::remove(name).ok_or_else(|| unknown_index(args[1].as_slice()))?;
     if dd {
-        let keys: Vec<Box<[u8]>> = registry::read(&ix).docs().map(|(_, d)| d.key.clone()).collect();
+        let keys: Vec<Box<[u8]>> = registry::read(&ix)
+            .docs()
+            .map(|(_, d)| d.key.clone())
+            .collect();
         let was = selected_db(ctx);
         crate::ffi::hash::select_db(ctx, INDEX_DB);
         for k in keys {

@@ -22,7 +22,10 @@ enum V {
 
 fn attribute(f: &FieldDef) -> (Vec<(&'static str, V)>, Vec<&'static str>) {
     let mut kv = vec![
-        ("identifier", V::S(String::from_utf8_lossy(&f.identifier).into_owned())),
+        (
+            "identifier",
+            V::S(String::from_utf8_lossy(&f.identifier).into_owned()),
+        ),
         ("attribute", V::S(f.name.clone())),
         ("type", V::S(f.kind.type_name().to_string())),
     ];
@@ -176,15 +179,25 @@ pub fn ft_info(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     let mbs: [(&str, f64); 4] = [
         ("inverted_sz_mb", ix.text.memory_bytes() as f64 / MB),
         ("vector_index_sz_mb", vec_bytes as f64 / MB),
-        ("doc_table_size_mb", other_bytes.saturating_sub(ix.text.memory_bytes()) as f64 / MB),
-        ("total_index_memory_sz_mb", (vec_bytes + other_bytes) as f64 / MB),
+        (
+            "doc_table_size_mb",
+            other_bytes.saturating_sub(ix.text.memory_bytes()) as f64 / MB,
+        ),
+        (
+            "total_index_memory_sz_mb",
+            (vec_bytes + other_bytes) as f64 / MB,
+        ),
     ];
     for (k, v) in mbs {
         r.bulk(k.as_bytes());
         r.double(v);
     }
     r.bulk(b"records_per_doc_avg");
-    r.double(if ix.num_docs() > 0 { num_records as f64 / ix.num_docs() as f64 } else { 0.0 });
+    r.double(if ix.num_docs() > 0 {
+        num_records as f64 / ix.num_docs() as f64
+    } else {
+        0.0
+    });
     r.bulk(b"hash_indexing_failures");
     r.int(ix.failures as i64);
     r.bulk(b"total_indexing_time");
@@ -194,7 +207,7 @@ pub fn ft_info(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     r.bulk(b"percent_indexed");
     r.double(percent);
     r.bulk(b"number_of_uses");
-    r.int(ix.uses as i64);
+    r.int(ix.uses.load(std::sync::atomic::Ordering::Relaxed) as i64);
     r.bulk(b"cleaning");
     r.int(0);
     r.bulk(b"stopwords_list");

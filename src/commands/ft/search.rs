@@ -10,8 +10,8 @@ use redis_module::{Context, ContextFlags, RedisString, RedisValue};
 use super::sync::INDEX_DB;
 use super::{fmt_num, index_named, parse_count};
 use crate::args::is_keyword;
-use crate::error::{Error, Result};
 use crate::engine::pool::search_pool;
+use crate::error::{Error, Result};
 use crate::ffi::block::{self, Finish};
 use crate::ffi::hash::{select_db, selected_db, ReadKey};
 use crate::reply::Reply;
@@ -46,13 +46,22 @@ pub fn find_params(args: &[RedisString]) -> Result<Params> {
     let mut i = 0;
     while i < args.len() {
         if is_keyword(&args[i], "PARAMS") {
-            let n = parse_count(args.get(i + 1).map_or(&[][..], |a| a.as_slice()), "PARAMS count", 2 * MAX_PARAMS)?;
+            let n = parse_count(
+                args.get(i + 1).map_or(&[][..], |a| a.as_slice()),
+                "PARAMS count",
+                2 * MAX_PARAMS,
+            )?;
             if n % 2 != 0 || i + 2 + n > args.len() {
-                return Err(Error::err("Bad arguments for PARAMS: expected an even number of name value pairs"));
+                return Err(Error::err(
+                    "Bad arguments for PARAMS: expected an even number of name value pairs",
+                ));
             }
             for pair in args[i + 2..i + 2 + n].chunks_exact(2) {
                 let name = String::from_utf8_lossy(pair[0].as_slice()).into_owned();
-                if params.insert(name.clone(), pair[1].as_slice().to_vec()).is_some() {
+                if params
+                    .insert(name.clone(), pair[1].as_slice().to_vec())
+                    .is_some()
+                {
                     return Err(Error::err(format!("Duplicate parameter `{name}`")));
                 }
             }
@@ -64,9 +73,16 @@ pub fn find_params(args: &[RedisString]) -> Result<Params> {
 }
 
 fn list<'a>(args: &'a [RedisString], i: &mut usize, what: &str) -> Result<&'a [RedisString]> {
-    let n = parse_count(args.get(*i + 1).map_or(&[][..], |a| a.as_slice()), what, MAX_LIST)?;
+    let n = parse_count(
+        args.get(*i + 1).map_or(&[][..], |a| a.as_slice()),
+        what,
+        MAX_LIST,
+    )?;
     let start = *i + 2;
-    let end = start.checked_add(n).filter(|e| *e <= args.len()).ok_or_else(|| Error::err(format!("Bad arguments for {what}: not enough arguments")))?;
+    let end = start
+        .checked_add(n)
+        .filter(|e| *e <= args.len())
+        .ok_or_else(|| Error::err(format!("Bad arguments for {what}: not enough arguments")))?;
     *i = end;
     Ok(&args[start..end])
 }
@@ -93,7 +109,8 @@ pub fn parse_request(args: &[RedisString]) -> Result<SearchRequest> {
         match kw.as_str() {
             "NOCONTENT" => req.nocontent = true,
             "WITHSCORES" => req.withscores = true,
-            "VERBATIM" | "NOSTOPWORDS" | "WITHPAYLOADS" | "WITHSORTKEYS" | "INORDER" | "EXPLAINSCORE" => {}
+            "VERBATIM" | "NOSTOPWORDS" | "WITHPAYLOADS" | "WITHSORTKEYS" | "INORDER"
+            | "EXPLAINSCORE" => {}
             "SLOP" | "TIMEOUT" | "LANGUAGE" | "EXPANDER" | "SCORER" | "PAYLOAD" | "DIALECT" => {
                 if i + 1 >= args.len() {
                     return Err(Error::err(format!("{kw}: missing argument")));
@@ -137,8 +154,12 @@ pub fn parse_request(args: &[RedisString]) -> Result<SearchRequest> {
                     let name = String::from_utf8_lossy(items[j].as_slice()).into_owned();
                     let name = name.strip_prefix('@').map(str::to_string).unwrap_or(name);
                     let mut as_name = None;
-                    if j + 2 < items.len() + 1 && items.get(j + 1).is_some_and(|x| is_keyword(x, "AS")) {
-                        let alias = items.get(j + 2).ok_or_else(|| Error::err("RETURN: AS needs a name"))?;
+                    if j + 2 < items.len() + 1
+                        && items.get(j + 1).is_some_and(|x| is_keyword(x, "AS"))
+                    {
+                        let alias = items
+                            .get(j + 2)
+                            .ok_or_else(|| Error::err("RETURN: AS needs a name"))?;
                         as_name = Some(String::from_utf8_lossy(alias.as_slice()).into_owned());
                         j += 2;
                     }
@@ -169,7 +190,9 @@ pub fn parse_request(args: &[RedisString]) -> Result<SearchRequest> {
                 continue;
             }
             "SORTBY" => {
-                let f = args.get(i + 1).ok_or_else(|| Error::err("SORTBY: missing field"))?;
+                let f = args
+                    .get(i + 1)
+                    .ok_or_else(|| Error::err("SORTBY: missing field"))?;
                 let name = String::from_utf8_lossy(f.as_slice()).into_owned();
                 let name = name.strip_prefix('@').map(str::to_string).unwrap_or(name);
                 let mut asc = true;
@@ -226,13 +249,19 @@ pub fn in_db0<T>(ctx: &Context, f: impl FnOnce() -> T) -> T {
 
 /// Runs a request against `ix` (database 0 selected).
 pub fn run(ctx: &Context, ix: &Index, req: &SearchRequest) -> Result<Outcome> {
-    let load = |key: &[u8], field: &[u8]| ReadKey::open(ctx, &crate::ffi::string(ctx, key)).field(field);
+    let load =
+        |key: &[u8], field: &[u8]| ReadKey::open(ctx, &crate::ffi::string(ctx, key)).field(field);
     exec::search(ix, req, &load)
 }
 
 /// The fields of one hit, in reply order: yielded distances first, then
 /// the hash's fields (all of them, or those RETURN names).
-pub fn hit_fields(ctx: &Context, ix: &Index, req: &SearchRequest, hit: &Hit) -> Vec<(Vec<u8>, Vec<u8>)> {
+pub fn hit_fields(
+    ctx: &Context,
+    ix: &Index,
+    req: &SearchRequest,
+    hit: &Hit,
+) -> Vec<(Vec<u8>, Vec<u8>)> {
     let yields: HashMap<&str, f32> = hit.yields.iter().map(|(n, d)| (n.as_str(), *d)).collect();
     let key = ReadKey::open(ctx, &crate::ffi::string(ctx, &hit.key));
     match &req.return_fields {
@@ -249,7 +278,11 @@ pub fn hit_fields(ctx: &Context, ix: &Index, req: &SearchRequest, hit: &Hit) -> 
             let mut first = Vec::new();
             let mut rest = Vec::new();
             for rf in list {
-                let out_name = rf.as_name.clone().unwrap_or_else(|| rf.name.clone()).into_bytes();
+                let out_name = rf
+                    .as_name
+                    .clone()
+                    .unwrap_or_else(|| rf.name.clone())
+                    .into_bytes();
                 if let Some(d) = yields.get(rf.name.as_str()) {
                     first.push((out_name, fmt_num(f64::from(*d)).into_bytes()));
                     continue;
@@ -295,7 +328,9 @@ pub fn ft_search(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     }
     let ix = index_named(args[1].as_slice())?;
     let req = parse_request(&args[2..])?;
-    registry::write(&ix).uses += 1;
+    registry::read(&ix)
+        .uses
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let flags = ctx.get_flags();
     let pool = search_pool();
     let inline = pool.is_none()
@@ -340,7 +375,12 @@ fn finish(ctx: &Context, ix: &Shared, req: &SearchRequest, out: &Outcome) {
         Vec::new()
     } else {
         let r = registry::read(ix);
-        in_db0(ctx, || out.hits.iter().map(|h| hit_fields(ctx, &r, req, h)).collect())
+        in_db0(ctx, || {
+            out.hits
+                .iter()
+                .map(|h| hit_fields(ctx, &r, req, h))
+                .collect()
+        })
     };
     reply(ctx, req, out, &rows);
 }

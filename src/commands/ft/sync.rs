@@ -29,6 +29,7 @@ thread_local! {
     // Timers, events and commands all run on the main thread.
     static JOBS: RefCell<Vec<ScanJob>> = const { RefCell::new(Vec::new()) };
     static TIMER: RefCell<bool> = const { RefCell::new(false) };
+    static PENDING: RefCell<Vec<(Shared, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The schema fields of the hash at `key`, or `None` when it is not a hash.
@@ -36,13 +37,28 @@ pub fn values_of(key: &ReadKey, def: &IndexDef) -> Option<Vec<Option<Vec<u8>>>> 
     if !key.is_hash() {
         return None;
     }
-    Some(def.fields.iter().map(|f| key.field(&f.identifier)).collect())
+    Some(
+        def.fields
+            .iter()
+            .map(|f| key.field(&f.identifier))
+            .collect(),
+    )
 }
 
-/// Brings `ix` up to date with the key `name` (database 0 must be selected).
+/// Brings `ix` up to date with the key `name` (database 0 must be
+/// selected). The main thread never waits for the index: when a search
+/// holds it (on the pool, or this very thread further up the stack: a key
+/// read by FT.SEARCH can expire and notify), the key is queued and synced
+/// on the next timer tick.
 pub fn sync_key(ctx: &Context, name: &RedisString, ix: &Shared) {
+    // Open the key before taking the lock: the lookup can expire it, and
+    // the event that fires must not find the lock held by us.
     let key = ReadKey::open(ctx, name);
-    let mut w = registry::write(ix);
+    let Some(mut w) = registry::try_write(ix) else {
+        drop(key);
+        defer(ctx, ix, name.as_slice());
+        return;
+    };
     if !w.def.covers(name.as_slice()) {
         return;
     }
@@ -55,6 +71,28 @@ pub fn sync_key(ctx: &Context, name: &RedisString, ix: &Shared) {
             w.remove(name.as_slice());
         }
     }
+}
+
+fn defer(ctx: &Context, ix: &Shared, key: &[u8]) {
+    PENDING.with(|p| p.borrow_mut().push((ix.clone(), key.to_vec())));
+    arm_timer(ctx);
+}
+
+/// Syncs the keys queued while their index was busy.
+fn drain_pending(ctx: &Context) {
+    let pending = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+    if pending.is_empty() {
+        return;
+    }
+    with_db0(ctx, || {
+        for (ix, key) in pending {
+            let live = registry::get(&registry::read(&ix).def.name)
+                .is_some_and(|cur| std::sync::Arc::ptr_eq(&cur, &ix));
+            if live {
+                sync_key(ctx, &crate::ffi::string(ctx, &key), &ix);
+            }
+        }
+    });
 }
 
 fn covering(key: &[u8]) -> Vec<Shared> {
@@ -75,11 +113,22 @@ pub fn on_key_event(ctx: &Context, event: &[u8], key: &RedisString) {
     }
     let gone = matches!(
         event,
-        b"del" | b"expired" | b"evicted" | b"rename_from" | b"move_from" | b"trimmed" | b"key_trimmed"
+        b"del"
+            | b"expired"
+            | b"evicted"
+            | b"rename_from"
+            | b"move_from"
+            | b"trimmed"
+            | b"key_trimmed"
     );
     for ix in &targets {
         if gone {
-            registry::write(ix).remove(key.as_slice());
+            match registry::try_write(ix) {
+                Some(mut w) => {
+                    w.remove(key.as_slice());
+                }
+                None => defer(ctx, ix, key.as_slice()),
+            }
         } else {
             sync_key(ctx, key, ix);
         }
@@ -87,7 +136,8 @@ pub fn on_key_event(ctx: &Context, event: &[u8], key: &RedisString) {
 }
 
 fn is_loading(ctx: &Context) -> bool {
-    ctx.get_flags().contains(redis_module::ContextFlags::LOADING)
+    ctx.get_flags()
+        .contains(redis_module::ContextFlags::LOADING)
 }
 
 /// Starts indexing the existing keys for `ix`: in slices on a timer, or all
@@ -118,6 +168,7 @@ fn arm_timer(ctx: &Context) {
 
 fn tick(ctx: &Context, _: ()) {
     TIMER.with(|t| *t.borrow_mut() = false);
+    drain_pending(ctx);
     let deadline = Instant::now() + SLICE;
     let mut jobs = JOBS.with(|j| std::mem::take(&mut *j.borrow_mut()));
     jobs.retain_mut(|job| {
@@ -131,7 +182,7 @@ fn tick(ctx: &Context, _: ()) {
         jobs.append(&mut j);
         *j = jobs;
         !j.is_empty()
-    });
+    }) || PENDING.with(|p| !p.borrow().is_empty());
     if more {
         arm_timer(ctx);
     }
@@ -156,7 +207,9 @@ fn step(ctx: &Context, job: &mut ScanJob, deadline: Option<Instant>) -> bool {
         loop {
             names.borrow_mut().clear();
             let more = job.cursor.scan(ctx, &|_ctx, name, _key| {
-                names.borrow_mut().push(crate::ffi::string(ctx, name.as_slice()));
+                names
+                    .borrow_mut()
+                    .push(crate::ffi::string(ctx, name.as_slice()));
             });
             for n in names.borrow().iter() {
                 sync_key(ctx, n, &job.index);

@@ -16,6 +16,7 @@ mod resp;
 
 #[path = "../../../tests/model_store/big_onnx.rs"]
 mod big_onnx;
+mod ft;
 mod models;
 mod vectors;
 mod vstall;
@@ -258,6 +259,14 @@ fn main() {
         }
     };
     if let Some(path) = &o.vectors {
+        if o.only.iter().any(|n| n == "ft") {
+            let secs = if o.seconds > 1.0 { o.seconds } else { 2.0 };
+            if let Err(e) = ft::run(o.port, path, o.limit, o.queries, secs) {
+                eprintln!("ft: {e}");
+                std::process::exit(1);
+            }
+            return;
+        }
         if o.only.iter().any(|n| n == "vector_stall") {
             let secs = if o.seconds > 1.0 { o.seconds } else { 10.0 };
             if let Err(e) = vstall::run(o.port, path, o.limit, secs) {
