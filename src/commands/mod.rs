@@ -4,9 +4,9 @@
 pub mod config;
 pub mod dag;
 pub mod execute;
-pub mod ft;
 #[cfg(feature = "fault-injection")]
 pub mod fault;
+pub mod ft;
 pub mod model;
 pub mod tensor;
 pub mod vector;

@@ -39,7 +39,11 @@ extern "C" fn on_server_event(
         let id = eid.id;
         if id == raw::REDISMODULE_EVENT_FLUSHDB && sub == raw::REDISMODULE_SUBEVENT_FLUSHDB_END {
             // SAFETY: FLUSHDB events carry a RedisModuleFlushInfo.
-            let db = if data.is_null() { -1 } else { unsafe { (*data.cast::<raw::RedisModuleFlushInfo>()).dbnum } };
+            let db = if data.is_null() {
+                -1
+            } else {
+                unsafe { (*data.cast::<raw::RedisModuleFlushInfo>()).dbnum }
+            };
             sync::on_flush(db);
         } else if id == raw::REDISMODULE_EVENT_SWAPDB {
             if !data.is_null() {
@@ -79,8 +83,15 @@ pub fn subscribe(ctx: &Context) -> Result<(), String> {
     if unsafe { sub(ctx.ctx, types, Some(on_keyspace)) } != 0 {
         return Err("could not subscribe to keyspace events".to_string());
     }
-    for id in [raw::REDISMODULE_EVENT_FLUSHDB, raw::REDISMODULE_EVENT_SWAPDB, raw::REDISMODULE_EVENT_LOADING] {
-        let ev = raw::RedisModuleEvent { id: id as _, dataver: 1 };
+    for id in [
+        raw::REDISMODULE_EVENT_FLUSHDB,
+        raw::REDISMODULE_EVENT_SWAPDB,
+        raw::REDISMODULE_EVENT_LOADING,
+    ] {
+        let ev = raw::RedisModuleEvent {
+            id: id as _,
+            dataver: 1,
+        };
         if raw::subscribe_to_server_event(ctx.ctx, ev, Some(on_server_event)) != raw::Status::Ok {
             return Err(format!("could not subscribe to server event {id}"));
         }

@@ -92,7 +92,13 @@ impl ReadKey {
         // the scan.
         unsafe {
             let cursor = create();
-            while scan(self.key, cursor, Some(each), (&mut out as *mut Vec<_>).cast()) != 0 {}
+            while scan(
+                self.key,
+                cursor,
+                Some(each),
+                (&mut out as *mut Vec<_>).cast(),
+            ) != 0
+            {}
             destroy(cursor);
         }
         out

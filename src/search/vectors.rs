@@ -226,7 +226,8 @@ impl Vectors {
                     let moved = f.docs[last];
                     f.docs[s] = moved;
                     f.slot.insert(moved, s);
-                    f.data.copy_within(last * f.dim..(last + 1) * f.dim, s * f.dim);
+                    f.data
+                        .copy_within(last * f.dim..(last + 1) * f.dim, s * f.dim);
                 }
                 f.docs.pop();
                 f.data.truncate(last * f.dim);
@@ -302,8 +303,12 @@ impl Vectors {
                     .for_each(|(d, x)| top.push(x, d));
             }
             (Vectors::Flat(fl), Some(f)) => {
-                self.scan(metric, q, fl.docs.iter().copied().filter(|d| f.contains(*d)))
-                    .for_each(|(d, x)| top.push(x, d));
+                self.scan(
+                    metric,
+                    q,
+                    fl.docs.iter().copied().filter(|d| f.contains(*d)),
+                )
+                .for_each(|(d, x)| top.push(x, d));
             }
             (Vectors::Hnsw(h), f) => {
                 let keep = f.map(|f| move |id: u64| u32::try_from(id).is_ok_and(|d| f.contains(d)));
@@ -366,7 +371,9 @@ impl Vectors {
     /// Bytes in use, estimated.
     pub fn memory_bytes(&self) -> usize {
         match self {
-            Vectors::Flat(f) => f.data.capacity() * 4 + f.docs.capacity() * 4 + f.slot.capacity() * 16,
+            Vectors::Flat(f) => {
+                f.data.capacity() * 4 + f.docs.capacity() * 4 + f.slot.capacity() * 16
+            }
             Vectors::Hnsw(h) => h.memory_usage(),
         }
     }

@@ -4,9 +4,9 @@
 //! Typed accessors wrap `get_value::<T>` so that each `RedisType` is only
 //! ever read as the one Rust type it was created with.
 
+pub mod ftidx_type;
 pub mod io;
 pub mod model_type;
-pub mod ftidx_type;
 pub mod tensor_type;
 pub mod vecset_type;
 
