@@ -1,8 +1,10 @@
 //! The FT.SEARCH query language (DIALECT 2) as a tree.
 //!
 //! The parser (`parse.rs`) is iterative: an explicit stack, no recursion on
-//! input. The tree it builds is at most [`MAX_DEPTH`] levels deep, so code
-//! that walks it recursively (the executor, `Drop`) is bounded.
+//! input. At most [`MAX_DEPTH`] groups and `-`/`~` prefixes are open at
+//! once, so the tree it builds is at most `2 * MAX_DEPTH + 4` levels deep
+//! (a group is an OR of ANDs): code that walks it recursively (the
+//! executor, `Drop`) is bounded.
 
 pub mod lex;
 pub mod parse;
