@@ -206,7 +206,8 @@ fn info_modules_sections_in_redisai_order() {
             "# ai_backends_info",
             "# ai_cpu",
             // redisai-rs's own, after RedisAI's.
-            "# ai_vectors"
+            "# ai_vectors",
+            "# ai_search"
         ]
     );
     let section = |name: &str| -> Vec<String> {
@@ -294,4 +295,23 @@ fn info_modules_sections_in_redisai_order() {
         .map(|p| p.parse::<i64>().expect("num"))
         .collect::<Vec<_>>();
     assert_eq!(m[3], Reply::Int(v[0] * 10000 + v[1] * 100 + v[2]));
+}
+
+#[test]
+fn ft_compat_no_leaves_ft_commands_out() {
+    let on = Server::start();
+    let r = on.conn().cmd(&["FT._LIST"]).expect("reply");
+    assert!(!r.is_error(), "{r:?}");
+    let off = Server::with(&["FT_COMPAT", "no"], &[]);
+    let r = off.conn().cmd(&["FT._LIST"]).expect("reply");
+    assert!(r.is_error() && r.err().contains("unknown command"), "{r:?}");
+    // The AI.* commands are there either way.
+    let r = off.conn().cmd(&["AI.VCARD", "nothing"]).expect("reply");
+    assert_eq!(r, common::Reply::Int(0));
+    assert!(off.log().contains("FT_COMPAT no"), "{}", off.log());
+    let e = match Server::try_with(&["FT_COMPAT", "maybe"], &[]) {
+        Ok(_) => panic!("FT_COMPAT maybe should fail the load"),
+        Err(e) => e,
+    };
+    assert!(e.contains("FT_COMPAT"), "{e}");
 }
