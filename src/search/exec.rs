@@ -302,13 +302,8 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
     };
     let want = req.offset.saturating_add(req.num);
     let scored = !ev.terms.is_empty();
-    let score = |d: DocId| {
-        if scored {
-            ix.text.score(d, &ev.terms)
-        } else {
-            1.0
-        }
-    };
+    let scorer = ix.text.scorer(&ev.terms);
+    let score = |d: DocId| if scored { scorer.score(d) } else { 1.0 };
 
     // Order, then page.
     let page: Vec<(DocId, Option<f32>)> = if let Some((field, asc)) = &req.sortby {
