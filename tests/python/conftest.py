@@ -26,3 +26,15 @@ def r(server, request):
     client.protocol = request.param
     yield client
     client.close()
+
+
+@pytest.fixture(params=[2, None], ids=["resp2", "resp3"])
+def client(server, request):
+    """A client as redisvl and langchain-redis get one: RESP2, or redis-py 8's
+    default (RESP3 on the wire, replies parsed into the legacy objects those
+    libraries expect; an explicit protocol=3 gives raw maps they cannot read)."""
+    kw = {} if request.param is None else {"protocol": request.param}
+    c = redis.Redis(port=server.port, socket_timeout=60, **kw)
+    c.protocol = request.param or 3
+    yield c
+    c.close()
