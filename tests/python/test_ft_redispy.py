@@ -206,6 +206,8 @@ def test_nocontent_and_count(r, idx):
     res = hits(idx.search(Query("@tag:{a}").no_content().paging(0, 100)))
     assert res.total == len(want) and set(res.ids) == want
     assert all(set(d) == {"id"} for d in res.docs)
+    # TAG is case-insensitive unless CASESENSITIVE.
+    assert set(hits(idx.search(Query("@tag:{A}").no_content().paging(0, 100))).ids) == want
     res = hits(idx.search(Query("@tag:{a|b}").paging(0, 0)))
     assert res.total == len(ids_where(lambda d: d["tag"] in ("a", "b"))) and res.docs == []
     res = hits(idx.search(Query("@tag:{nosuchtag}").paging(0, 10)))
@@ -273,6 +275,21 @@ def test_keyspace_updates(r, idx):
     r.rename(sorted(before)[1], "elsewhere")  # out of the prefix
     assert tag_a() == before - {gone, sorted(before)[1]}
     assert int(raw_info(r, "idx")["num_docs"]) == N - 3
+
+
+def test_debug_reload_keeps_index(r, idx):
+    q = Query("(@tag:{a|b})=>[KNN 5 @vh $vec AS dist]").return_fields("dist").sort_by("dist").dialect(2)
+    before = hits(idx.search(q, query_params={"vec": QB}))
+    assert before.ids == knn_expect(lambda d: d["tag"] in ("a", "b"), 5, "COSINE")[0]
+    r.execute_command("DEBUG", "RELOAD")
+    info = wait_indexed(r, "idx")
+    assert int(info["num_docs"]) == N and ft_list(r) == {"idx"}
+    after = hits(idx.search(q, query_params={"vec": QB}))
+    assert after.ids == before.ids
+    assert [d["dist"] for d in after.docs] == [d["dist"] for d in before.docs]
+    r.hset("doc:new", mapping={"t": "fox", "tag": "a", "n": 1000, "v": QB, "vh": QB})
+    top = hits(idx.search(Query("*=>[KNN 1 @v $vec AS d]").dialect(2), query_params={"vec": QB}))
+    assert top.ids == ["doc:new"] and float(top.docs[0]["d"]) == 0
 
 
 # ── FT.AGGREGATE ──────────────────────────────────────────────────────────

@@ -132,6 +132,10 @@ def test_semantic_cache_filterable_fields(client):
     assert cache.check(prompt=SPAIN, filter_expression=Tag("user_id") == "u2") == []
     both = cache.check(prompt=P2, num_results=5)
     assert sorted(h["response"] for h in both) == ["Paris for u1", "Paris for u2"]
+    # Punctuation in a tag value is escaped by redisvl and must still match.
+    cache.store(prompt=P1, response="Paris for alice", filters={"user_id": "alice@example.com"})
+    hit = cache.check(prompt=P2, filter_expression=Tag("user_id") == "alice@example.com")
+    assert [h["response"] for h in hit] == ["Paris for alice"]
 
 
 def test_semantic_cache_ttl_expiry(client):
