@@ -48,7 +48,7 @@ pub struct Hit {
     pub key: Box<[u8]>,
     pub score: f64,
     /// Yielded distances (KNN and VECTOR_RANGE), by name.
-    pub yields: Vec<(String, f32)>,
+    pub yields: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +65,7 @@ pub type Loader<'a> = &'a dyn Fn(&[u8], &[u8]) -> Option<Vec<u8>>;
 #[derive(Default)]
 struct Eval {
     /// name → doc → distance, from VECTOR_RANGE clauses.
-    yields: HashMap<String, HashMap<DocId, f32>>,
+    yields: HashMap<String, HashMap<DocId, f64>>,
     /// Text terms that count for scoring.
     terms: Vec<(Option<Vec<u16>>, TextTerm)>,
 }
@@ -82,7 +82,7 @@ fn field_of<'a>(ix: &'a Index, name: &str) -> Result<(usize, &'a FieldKind)> {
 }
 
 /// The query vector in `field`'s representation.
-fn query_vector(ix: &Index, field: &str, blob: &[u8]) -> Result<(usize, Vec<f32>)> {
+fn query_vector(ix: &Index, field: &str, blob: &[u8]) -> Result<(usize, Vec<f64>)> {
     let (i, kind) = field_of(ix, field)?;
     let FieldKind::Vector(p) = kind else {
         return Err(Error::err(format!(
@@ -266,7 +266,7 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
 
     // (doc, knn distance) in the order matches are found.
     let mut knn_name = None;
-    let matches: Vec<(DocId, Option<f32>)> = match &q.knn {
+    let matches: Vec<(DocId, Option<f64>)> = match &q.knn {
         Some(k) => {
             let name = knn_yield_name(q).unwrap_or_default();
             if ix.def.field(&name).is_some() {
@@ -306,16 +306,16 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
     let score = |d: DocId| if scored { scorer.score(d) } else { 1.0 };
 
     // Order, then page.
-    let page: Vec<(DocId, Option<f32>)> = if let Some((field, asc)) = &req.sortby {
-        let mut all: Vec<(DocId, Option<f32>)> = if q.knn.is_some() {
+    let page: Vec<(DocId, Option<f64>)> = if let Some((field, asc)) = &req.sortby {
+        let mut all: Vec<(DocId, Option<f64>)> = if q.knn.is_some() {
             matches
         } else {
             bitmap.iter().map(|d| (d, None)).collect()
         };
-        let key_of = |d: DocId, dist: Option<f32>| -> SortKey {
+        let key_of = |d: DocId, dist: Option<f64>| -> SortKey {
             sort_key(ix, &ev, field, knn_name.as_deref(), d, dist, load)
         };
-        let mut keyed: Vec<(SortKey, DocId, Option<f32>)> =
+        let mut keyed: Vec<(SortKey, DocId, Option<f64>)> =
             all.drain(..).map(|(d, x)| (key_of(d, x), d, x)).collect();
         keyed.sort_by(|a, b| {
             let o = match (&a.0, &b.0) {
@@ -386,11 +386,11 @@ fn sort_key(
     field: &str,
     knn_name: Option<&str>,
     d: DocId,
-    dist: Option<f32>,
+    dist: Option<f64>,
     load: Loader<'_>,
 ) -> SortKey {
     if knn_name == Some(field) {
-        return dist.map_or(SortKey::Missing, |x| SortKey::Num(f64::from(x)));
+        return dist.map_or(SortKey::Missing, SortKey::Num);
     }
     if let Some(m) = ev.yields.get(field) {
         return m

@@ -202,7 +202,7 @@ impl Index {
             return Err(fail("internal: wrong number of values".to_string()));
         }
         // Check and convert first: a failure must leave nothing half done.
-        let mut vecs: Vec<(usize, Vec<f32>)> = Vec::new();
+        let mut vecs: Vec<(usize, Vec<f64>)> = Vec::new();
         let mut nums: Vec<(u16, f64)> = Vec::new();
         let mut tags: Vec<(u16, Vec<String>)> = Vec::new();
         let mut sortables: Vec<(u16, String)> = Vec::new();
@@ -289,7 +289,13 @@ impl Index {
                 (id, false)
             }
         };
-        if !keep_vectors {
+        if keep_vectors {
+            for (i, x) in &vecs {
+                if let Some(FieldIndex::Vector(store)) = self.fields.get_mut(*i) {
+                    store.refresh(id, x);
+                }
+            }
+        } else {
             for (i, x) in &vecs {
                 if let Some(FieldIndex::Vector(store)) = self.fields.get_mut(*i) {
                     if let Err(e) = store.add(id, x) {

@@ -314,7 +314,7 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
                 let mut row: Vec<(Vec<u8>, Vec<u8>)> = h
                     .yields
                     .iter()
-                    .map(|(n, d)| (n.as_bytes().to_vec(), fmt_num(f64::from(*d)).into_bytes()))
+                    .map(|(n, d)| (n.as_bytes().to_vec(), fmt_num(*d).into_bytes()))
                     .collect();
                 let key = ReadKey::open(ctx, &crate::ffi::string(ctx, &h.key));
                 match &load {

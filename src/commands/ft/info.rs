@@ -156,7 +156,7 @@ pub fn ft_info(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         None => (0, 1.0),
     };
     let num_records = ix.text.num_records();
-    r.map(21);
+    r.map(20 + usize::from(ix.def.stopwords.is_some()));
     r.bulk(b"index_name");
     r.bulk(ix.def.name.as_bytes());
     r.bulk(b"index_options");
@@ -210,17 +210,12 @@ pub fn ft_info(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     r.int(ix.uses.load(std::sync::atomic::Ordering::Relaxed) as i64);
     r.bulk(b"cleaning");
     r.int(0);
-    r.bulk(b"stopwords_list");
-    match &ix.def.stopwords {
-        Some(list) => {
-            r.array(list.len());
-            list.iter().for_each(|w| r.bulk(w.as_bytes()));
-        }
-        None => {
-            let list = crate::search::text::DEFAULT_STOPWORDS;
-            r.array(list.len());
-            list.iter().for_each(|w| r.bulk(w.as_bytes()));
-        }
+    // RediSearch lists stop words only when FT.CREATE gave its own (redisvl
+    // reads a listed set as part of the schema).
+    if let Some(list) = &ix.def.stopwords {
+        r.bulk(b"stopwords_list");
+        r.array(list.len());
+        list.iter().for_each(|w| r.bulk(w.as_bytes()));
     }
     r.bulk(b"Index Errors");
     r.map(2);

@@ -262,14 +262,14 @@ pub fn hit_fields(
     req: &SearchRequest,
     hit: &Hit,
 ) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let yields: HashMap<&str, f32> = hit.yields.iter().map(|(n, d)| (n.as_str(), *d)).collect();
+    let yields: HashMap<&str, f64> = hit.yields.iter().map(|(n, d)| (n.as_str(), *d)).collect();
     let key = ReadKey::open(ctx, &crate::ffi::string(ctx, &hit.key));
     match &req.return_fields {
         None => {
             let mut out: Vec<(Vec<u8>, Vec<u8>)> = hit
                 .yields
                 .iter()
-                .map(|(n, d)| (n.as_bytes().to_vec(), fmt_num(f64::from(*d)).into_bytes()))
+                .map(|(n, d)| (n.as_bytes().to_vec(), fmt_num(*d).into_bytes()))
                 .collect();
             out.extend(key.all());
             out
@@ -284,7 +284,7 @@ pub fn hit_fields(
                     .unwrap_or_else(|| rf.name.clone())
                     .into_bytes();
                 if let Some(d) = yields.get(rf.name.as_str()) {
-                    first.push((out_name, fmt_num(f64::from(*d)).into_bytes()));
+                    first.push((out_name, fmt_num(*d).into_bytes()));
                     continue;
                 }
                 let ident = ix
