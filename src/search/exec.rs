@@ -250,7 +250,14 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
     }
     let q = &req.query;
     let mut ev = Eval::default();
-    let mut bitmap = eval(ix, &q.filter, &mut ev, false)?;
+    let filtered =
+        !matches!(q.filter, Node::All) || !req.numeric_filters.is_empty() || req.inkeys.is_some();
+    // A pure KNN (`*=>[KNN …]`) needs no document set at all.
+    let mut bitmap = if filtered || q.knn.is_none() {
+        eval(ix, &q.filter, &mut ev, false)?
+    } else {
+        RoaringBitmap::new()
+    };
     for f in &req.numeric_filters {
         bitmap &= eval(ix, f, &mut ev, false)?;
     }
@@ -261,8 +268,6 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
         });
         bitmap &= keep;
     }
-    let filtered =
-        !matches!(q.filter, Node::All) || !req.numeric_filters.is_empty() || req.inkeys.is_some();
 
     // (doc, knn distance) in the order matches are found.
     let mut knn_name = None;

@@ -201,19 +201,37 @@ impl Index {
         if values.len() != self.def.fields.len() {
             return Err(fail("internal: wrong number of values".to_string()));
         }
-        // Check and convert first: a failure must leave nothing half done.
+        // Fingerprints first: an unchanged hash costs nothing more, and a
+        // restored one whose vectors did not change skips decoding them.
+        let (mut all_h, mut vec_h) = (hasher(), hasher());
+        for (f, v) in self.def.fields.iter().zip(values) {
+            all_h.value(*v);
+            if matches!(f.kind, FieldKind::Vector(_)) {
+                vec_h.value(*v);
+            }
+        }
+        let (fingerprint, vector_fingerprint) = (all_h.0, vec_h.0);
+        let mut vectors_kept = false;
+        if let Some(old) = self.by_key.get(key).and_then(|id| self.docs.get(id)) {
+            if old.fingerprint == fingerprint && !old.stale {
+                return Ok(self.by_key.get(key).copied().unwrap_or_default());
+            }
+            vectors_kept = old.vector_fingerprint == vector_fingerprint;
+        }
+        // Check and convert next: a failure must leave nothing half done.
         let mut vecs: Vec<(usize, Vec<f64>)> = Vec::new();
         let mut nums: Vec<(u16, f64)> = Vec::new();
         let mut tags: Vec<(u16, Vec<String>)> = Vec::new();
         let mut sortables: Vec<(u16, String)> = Vec::new();
-        let (mut all_h, mut vec_h) = (hasher(), hasher());
         for (i, (f, v)) in self.def.fields.iter().zip(values).enumerate() {
-            all_h.value(*v);
             let Some(v) = v else { continue };
             let fi = i as u16;
             match &f.kind {
                 FieldKind::Vector(p) => {
-                    vec_h.value(Some(v));
+                    let refresh = self.vectors(i).is_some_and(Vectors::needs_refresh);
+                    if vectors_kept && !refresh {
+                        continue;
+                    }
                     let x = decode(p.vtype, p.dim, v).ok_or_else(|| {
                         fail(format!(
                             "Could not add vector with blob size {} (expected size {})",
@@ -268,8 +286,6 @@ impl Index {
                 }
             }
         }
-        let fingerprint = all_h.0;
-        let vector_fingerprint = vec_h.0;
 
         let (id, keep_vectors) = match self.by_key.get(key).copied() {
             Some(id) => {

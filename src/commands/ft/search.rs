@@ -263,7 +263,8 @@ pub fn hit_fields(
     hit: &Hit,
 ) -> Vec<(Vec<u8>, Vec<u8>)> {
     let yields: HashMap<&str, f64> = hit.yields.iter().map(|(n, d)| (n.as_str(), *d)).collect();
-    let key = ReadKey::open(ctx, &crate::ffi::string(ctx, &hit.key));
+    // The hash is opened only when a field of it is wanted.
+    let open = || ReadKey::open(ctx, &crate::ffi::string(ctx, &hit.key));
     match &req.return_fields {
         None => {
             let mut out: Vec<(Vec<u8>, Vec<u8>)> = hit
@@ -271,12 +272,13 @@ pub fn hit_fields(
                 .iter()
                 .map(|(n, d)| (n.as_bytes().to_vec(), fmt_num(*d).into_bytes()))
                 .collect();
-            out.extend(key.all());
+            out.extend(open().all());
             out
         }
         Some(list) => {
             let mut first = Vec::new();
             let mut rest = Vec::new();
+            let mut key: Option<ReadKey> = None;
             for rf in list {
                 let out_name = rf
                     .as_name
@@ -292,7 +294,7 @@ pub fn hit_fields(
                     .field(&rf.name)
                     .map(|(_, f)| f.identifier.clone())
                     .unwrap_or_else(|| rf.name.as_bytes().to_vec());
-                if let Some(v) = key.field(&ident) {
+                if let Some(v) = key.get_or_insert_with(open).field(&ident) {
                     rest.push((out_name, v));
                 }
             }

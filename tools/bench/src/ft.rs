@@ -244,7 +244,11 @@ fn info_field(c: &mut Conn, field: &str) -> Result<String, String> {
     };
     for pair in a.chunks(2) {
         if pair[0].text() == field {
-            return Ok(pair.get(1).map(|x| x.text()).unwrap_or_default());
+            return Ok(match pair.get(1) {
+                Some(Reply::Int(n)) => n.to_string(),
+                Some(x @ Reply::Bulk(_)) => x.text(),
+                _ => String::new(),
+            });
         }
     }
     Err(format!("FT.INFO lacks {field}"))
