@@ -53,7 +53,10 @@ pub enum Node {
     /// `*`: every document.
     All,
     /// `@f:{…}`.
-    Tag { field: String, values: Vec<TagValue> },
+    Tag {
+        field: String,
+        values: Vec<TagValue>,
+    },
     /// `@f:[lo hi]`; `(` makes a bound exclusive; `-inf`/`+inf`/`inf` allowed.
     Numeric {
         field: String,
