@@ -1,9 +1,12 @@
 //! FT.AGGREGATE as far as redisvl and LangChain use it: a filter or KNN
-//! query, then LOAD, APPLY (arithmetic over fields), SORTBY and LIMIT.
-//! GROUPBY, REDUCE, FILTER and WITHCURSOR get a clear error.
+//! query, then LOAD, APPLY (arithmetic over fields), SORTBY and LIMIT;
+//! ADDSCORES puts each row's BM25 text score in `__score`. GROUPBY, REDUCE,
+//! FILTER and WITHCURSOR get a clear error. The LOAD/APPLY/SORTBY/LIMIT
+//! steps are shared with FT.HYBRID.
 
 use redis_module::{Context, RedisString, RedisValue};
 
+use super::hybrid::{check_scorer, scoring_terms};
 use super::search::{find_params, in_db0, run};
 use super::{fmt_num, index_named, parse_count};
 use crate::args::is_keyword;
@@ -17,7 +20,15 @@ use crate::search::registry;
 /// Longest APPLY expression, in bytes.
 const MAX_EXPR: usize = 4096;
 
-enum Step {
+/// One result row: field, value pairs in output order.
+pub(super) type Row = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// LOAD: `None` loads nothing, `Some(empty)` is `LOAD *`, else (field,
+/// output name) pairs.
+pub(super) type Load = Option<Vec<(String, String)>>;
+
+/// A post-processing step, run in the order given.
+pub(super) enum Step {
     Apply(String, Expr),
     Sort(Vec<(String, bool)>, Option<usize>),
     Limit(usize, usize),
@@ -25,14 +36,14 @@ enum Step {
 
 /// An APPLY expression in postfix form (shunting-yard: no recursion).
 #[derive(Debug, Clone)]
-enum Tok {
+pub(super) enum Tok {
     Num(f64),
     Field(String),
     Op(u8),
     Neg,
 }
 
-type Expr = Vec<Tok>;
+pub(super) type Expr = Vec<Tok>;
 
 fn prec(op: u8) -> u8 {
     match op {
@@ -174,12 +185,207 @@ fn eval(e: &Expr, row: &[(Vec<u8>, Vec<u8>)]) -> Option<f64> {
     st.pop()
 }
 
-fn field_name(a: &RedisString) -> String {
+pub(super) fn field_name(a: &RedisString) -> String {
     let s = String::from_utf8_lossy(a.as_slice()).into_owned();
     s.strip_prefix('@').map(str::to_string).unwrap_or(s)
 }
 
-/// `FT.AGGREGATE index query [LOAD n @f…] [APPLY e AS n] [SORTBY n @p [ASC|DESC]… [MAX m]] [LIMIT o n] [PARAMS …] [DIALECT d]`
+/// Most fields one LOAD names.
+const MAX_LOAD: usize = 65_536;
+/// Most SORTBY arguments.
+const MAX_SORT_ARGS: usize = 1024;
+
+/// `LOAD n @f [AS name]…` or `LOAD *` at `rest[*i]` (the keyword); adds to
+/// `load` and moves `i` past it.
+pub(super) fn parse_load(rest: &[RedisString], i: &mut usize, load: &mut Load) -> Result<()> {
+    let a = rest
+        .get(*i + 1)
+        .ok_or_else(|| Error::err("LOAD: missing count"))?;
+    if a.as_slice() == b"*" {
+        *load = Some(Vec::new());
+        *i += 2;
+        return Ok(());
+    }
+    let n = parse_count(a.as_slice(), "LOAD count", MAX_LOAD)?;
+    let items = rest
+        .get(*i + 2..*i + 2 + n)
+        .ok_or_else(|| Error::err("LOAD: not enough arguments"))?;
+    let mut names: Vec<(String, String)> = Vec::new();
+    let mut j = 0;
+    while j < items.len() {
+        let name = field_name(&items[j]);
+        let mut out = name.clone();
+        if items.get(j + 1).is_some_and(|a| is_keyword(a, "AS")) {
+            let alias = items
+                .get(j + 2)
+                .ok_or_else(|| Error::err("LOAD: AS needs a name"))?;
+            out = field_name(alias);
+            j += 2;
+        }
+        names.push((name, out));
+        j += 1;
+    }
+    if let Some(l) = load {
+        if !l.is_empty() {
+            l.extend(names);
+        }
+    } else {
+        *load = Some(names);
+    }
+    *i += 2 + n;
+    Ok(())
+}
+
+/// `APPLY e AS n`, `SORTBY n @p [ASC|DESC]… [MAX m]` or `LIMIT o n` at
+/// `rest[*i]` (upper-cased in `kw`); `None` if it is none of these.
+pub(super) fn parse_step(rest: &[RedisString], i: &mut usize, kw: &str) -> Result<Option<Step>> {
+    Ok(Some(match kw {
+        "APPLY" => {
+            let (Some(e), Some(a), Some(name)) =
+                (rest.get(*i + 1), rest.get(*i + 2), rest.get(*i + 3))
+            else {
+                return Err(Error::err("APPLY: expected expression AS name"));
+            };
+            if !is_keyword(a, "AS") {
+                return Err(Error::err("APPLY: expected expression AS name"));
+            }
+            *i += 4;
+            Step::Apply(field_name(name), compile(e.as_slice())?)
+        }
+        "SORTBY" => {
+            let n = parse_count(
+                rest.get(*i + 1).map_or(&[][..], |a| a.as_slice()),
+                "SORTBY count",
+                MAX_SORT_ARGS,
+            )?;
+            let items = rest
+                .get(*i + 2..*i + 2 + n)
+                .ok_or_else(|| Error::err("SORTBY: not enough arguments"))?;
+            let mut keys: Vec<(String, bool)> = Vec::new();
+            for it in items {
+                if is_keyword(it, "ASC") {
+                    continue;
+                }
+                if is_keyword(it, "DESC") {
+                    if let Some(k) = keys.last_mut() {
+                        k.1 = false;
+                    }
+                    continue;
+                }
+                keys.push((field_name(it), true));
+            }
+            *i += 2 + n;
+            let mut max = None;
+            if rest.get(*i).is_some_and(|a| is_keyword(a, "MAX")) {
+                max = Some(parse_count(
+                    rest.get(*i + 1).map_or(&[][..], |a| a.as_slice()),
+                    "MAX",
+                    MAX_RESULTS,
+                )?);
+                *i += 2;
+            }
+            Step::Sort(keys, max)
+        }
+        "LIMIT" => {
+            let (Some(o), Some(n)) = (rest.get(*i + 1), rest.get(*i + 2)) else {
+                return Err(Error::err("LIMIT: expected offset and count"));
+            };
+            let (o, n) = (
+                parse_count(o.as_slice(), "LIMIT offset", MAX_RESULTS)?,
+                parse_count(n.as_slice(), "LIMIT count", MAX_RESULTS)?,
+            );
+            if o.saturating_add(n) > MAX_RESULTS {
+                return Err(Error::err(format!(
+                    "LIMIT exceeds maximum of {MAX_RESULTS}"
+                )));
+            }
+            *i += 3;
+            Step::Limit(o, n)
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// A value as a number, if it reads as one.
+fn as_num(v: &[u8]) -> Option<f64> {
+    std::str::from_utf8(v)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+}
+
+fn sort_rows(rows: &mut [Row], keys: &[(String, bool)]) {
+    let get = |row: &Row, k: &str| -> Option<Vec<u8>> {
+        row.iter()
+            .find(|(f, _)| f == k.as_bytes())
+            .map(|x| x.1.clone())
+    };
+    rows.sort_by(|a, b| {
+        for (k, asc) in keys {
+            let (x, y) = (get(a, k), get(b, k));
+            let o = match (&x, &y) {
+                (Some(x), Some(y)) => match (as_num(x), as_num(y)) {
+                    (Some(p), Some(q)) => p.total_cmp(&q),
+                    _ => x.cmp(y),
+                },
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            };
+            let o = if *asc || x.is_none() || y.is_none() {
+                o
+            } else {
+                o.reverse()
+            };
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+}
+
+/// Runs the steps over `rows`; true when one of them was a LIMIT.
+pub(super) fn run_steps(rows: &mut Vec<Row>, steps: &[Step]) -> bool {
+    let mut limited = false;
+    for s in steps {
+        match s {
+            Step::Apply(name, e) => {
+                for row in rows.iter_mut() {
+                    // `APPLY @f AS n` copies the value as it is (text too).
+                    let copied = match e.as_slice() {
+                        [Tok::Field(f)] => row
+                            .iter()
+                            .rev()
+                            .find(|(k, _)| k == f.as_bytes())
+                            .map(|(_, v)| v.clone()),
+                        _ => None,
+                    };
+                    let v = copied.unwrap_or_else(|| {
+                        eval(e, row).map_or_else(|| b"nan".to_vec(), |x| fmt_num(x).into_bytes())
+                    });
+                    row.retain(|(k, _)| k != name.as_bytes());
+                    row.push((name.as_bytes().to_vec(), v));
+                }
+            }
+            Step::Sort(keys, max) => {
+                sort_rows(rows, keys);
+                if let Some(m) = max {
+                    rows.truncate(*m);
+                }
+            }
+            Step::Limit(o, n) => {
+                let end = o.saturating_add(*n).min(rows.len());
+                let start = (*o).min(end);
+                rows.truncate(end);
+                rows.drain(..start);
+                limited = true;
+            }
+        }
+    }
+    limited
+}
+
+/// `FT.AGGREGATE index query [LOAD n @f…] [APPLY e AS n] [SORTBY n @p [ASC|DESC]… [MAX m]] [LIMIT o n] [ADDSCORES] [SCORER s] [PARAMS …] [DIALECT d]`
 pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     if args.len() < 3 {
         return Err(Error::Arity("FT.AGGREGATE"));
@@ -188,96 +394,32 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     let rest = &args[2..];
     let params = find_params(rest)?;
     let q = query::parse(rest[0].as_slice(), &params)?;
-    let mut load: Option<Vec<String>> = None; // Some(empty) = LOAD *
+    let mut load: Load = None;
     let mut steps = Vec::new();
+    let mut addscores = false;
+    let mut scorer: Option<String> = None;
     let mut i = 1;
     while i < rest.len() {
         let kw = String::from_utf8_lossy(rest[i].as_slice()).to_ascii_uppercase();
+        if let Some(step) = parse_step(rest, &mut i, &kw)? {
+            steps.push(step);
+            continue;
+        }
         match kw.as_str() {
-            "VERBATIM" | "ADDSCORES" => i += 1,
-            "TIMEOUT" | "DIALECT" | "SCORER" => i += 2,
-            "LOAD" => {
-                let a = rest
+            "VERBATIM" => i += 1,
+            "ADDSCORES" => {
+                addscores = true;
+                i += 1;
+            }
+            "SCORER" => {
+                let s = rest
                     .get(i + 1)
-                    .ok_or_else(|| Error::err("LOAD: missing count"))?;
-                if a.as_slice() == b"*" {
-                    load = Some(Vec::new());
-                    i += 2;
-                } else {
-                    let n = parse_count(a.as_slice(), "LOAD count", 65_536)?;
-                    let items = rest
-                        .get(i + 2..i + 2 + n)
-                        .ok_or_else(|| Error::err("LOAD: not enough arguments"))?;
-                    let mut names: Vec<String> = Vec::new();
-                    let mut j = 0;
-                    while j < items.len() {
-                        if is_keyword(&items[j], "AS") {
-                            j += 2;
-                            continue;
-                        }
-                        names.push(field_name(&items[j]));
-                        j += 1;
-                    }
-                    load.get_or_insert_with(Vec::new).extend(names);
-                    i += 2 + n;
-                }
+                    .ok_or_else(|| Error::err("SCORER: missing argument"))?;
+                scorer = Some(String::from_utf8_lossy(s.as_slice()).into_owned());
+                i += 2;
             }
-            "APPLY" => {
-                let (Some(e), Some(a), Some(name)) =
-                    (rest.get(i + 1), rest.get(i + 2), rest.get(i + 3))
-                else {
-                    return Err(Error::err("APPLY: expected expression AS name"));
-                };
-                if !is_keyword(a, "AS") {
-                    return Err(Error::err("APPLY: expected expression AS name"));
-                }
-                steps.push(Step::Apply(field_name(name), compile(e.as_slice())?));
-                i += 4;
-            }
-            "SORTBY" => {
-                let n = parse_count(
-                    rest.get(i + 1).map_or(&[][..], |a| a.as_slice()),
-                    "SORTBY count",
-                    1024,
-                )?;
-                let items = rest
-                    .get(i + 2..i + 2 + n)
-                    .ok_or_else(|| Error::err("SORTBY: not enough arguments"))?;
-                let mut keys: Vec<(String, bool)> = Vec::new();
-                for it in items {
-                    if is_keyword(it, "ASC") {
-                        continue;
-                    }
-                    if is_keyword(it, "DESC") {
-                        if let Some(k) = keys.last_mut() {
-                            k.1 = false;
-                        }
-                        continue;
-                    }
-                    keys.push((field_name(it), true));
-                }
-                i += 2 + n;
-                let mut max = None;
-                if rest.get(i).is_some_and(|a| is_keyword(a, "MAX")) {
-                    max = Some(parse_count(
-                        rest.get(i + 1).map_or(&[][..], |a| a.as_slice()),
-                        "MAX",
-                        MAX_RESULTS,
-                    )?);
-                    i += 2;
-                }
-                steps.push(Step::Sort(keys, max));
-            }
-            "LIMIT" => {
-                let (Some(o), Some(n)) = (rest.get(i + 1), rest.get(i + 2)) else {
-                    return Err(Error::err("LIMIT: expected offset and count"));
-                };
-                steps.push(Step::Limit(
-                    parse_count(o.as_slice(), "LIMIT offset", MAX_RESULTS)?,
-                    parse_count(n.as_slice(), "LIMIT count", MAX_RESULTS)?,
-                ));
-                i += 3;
-            }
+            "TIMEOUT" | "DIALECT" => i += 2,
+            "LOAD" => parse_load(rest, &mut i, &mut load)?,
             "PARAMS" => {
                 let n = parse_count(
                     rest.get(i + 1).map_or(&[][..], |a| a.as_slice()),
@@ -293,6 +435,15 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             }
         }
     }
+    if addscores {
+        check_scorer(scorer.as_deref())?;
+    }
+    let r = registry::read(&ix);
+    let terms = if addscores {
+        scoring_terms(&r, &q.filter)?
+    } else {
+        Vec::new()
+    };
     let req = SearchRequest {
         query: q,
         nocontent: true,
@@ -304,38 +455,24 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         numeric_filters: Vec::new(),
         inkeys: None,
     };
-    let r = registry::read(&ix);
     let (total, mut rows) = in_db0(ctx, || -> Result<_> {
         let out = run(ctx, &r, &req)?;
-        let rows: Vec<Vec<(Vec<u8>, Vec<u8>)>> = out
+        let text = r.text.scorer(&terms);
+        let rows: Vec<Row> = out
             .hits
             .iter()
             .map(|h| {
-                let mut row: Vec<(Vec<u8>, Vec<u8>)> = h
+                let mut row: Row = h
                     .yields
                     .iter()
                     .map(|(n, d)| (n.as_bytes().to_vec(), fmt_num(*d).into_bytes()))
                     .collect();
-                let key = ReadKey::open(ctx, &crate::ffi::string(ctx, &h.key));
-                match &load {
-                    Some(l) if l.is_empty() => row.extend(key.all()),
-                    Some(l) => {
-                        for f in l {
-                            if f == "__key" {
-                                row.push((b"__key".to_vec(), h.key.to_vec()));
-                                continue;
-                            }
-                            let ident = r
-                                .def
-                                .field(f)
-                                .map(|(_, d)| d.identifier.clone())
-                                .unwrap_or_else(|| f.as_bytes().to_vec());
-                            if let Some(v) = key.field(&ident) {
-                                row.push((f.as_bytes().to_vec(), v));
-                            }
-                        }
-                    }
-                    None => {}
+                if addscores {
+                    row.push((b"__score".to_vec(), fmt_num(text.score(h.doc)).into_bytes()));
+                }
+                if load.is_some() {
+                    let key = ReadKey::open(ctx, &crate::ffi::string(ctx, &h.key));
+                    load_fields(&r, &key, &h.key, load.as_deref(), &mut row);
                 }
                 row
             })
@@ -343,67 +480,44 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         Ok((out.total, rows))
     })?;
     drop(r);
-    let mut limited = false;
-    for s in &steps {
-        match s {
-            Step::Apply(name, e) => {
-                for row in &mut rows {
-                    let v =
-                        eval(e, row).map_or_else(|| b"nan".to_vec(), |x| fmt_num(x).into_bytes());
-                    row.retain(|(k, _)| k != name.as_bytes());
-                    row.push((name.as_bytes().to_vec(), v));
-                }
-            }
-            Step::Sort(keys, max) => {
-                let get = |row: &[(Vec<u8>, Vec<u8>)], k: &str| -> Option<Vec<u8>> {
-                    row.iter()
-                        .find(|(f, _)| f == k.as_bytes())
-                        .map(|x| x.1.clone())
-                };
-                rows.sort_by(|a, b| {
-                    for (k, asc) in keys {
-                        let (x, y) = (get(a, k), get(b, k));
-                        let o = match (&x, &y) {
-                            (Some(x), Some(y)) => {
-                                let nx = std::str::from_utf8(x)
-                                    .ok()
-                                    .and_then(|s| s.parse::<f64>().ok());
-                                let ny = std::str::from_utf8(y)
-                                    .ok()
-                                    .and_then(|s| s.parse::<f64>().ok());
-                                match (nx, ny) {
-                                    (Some(p), Some(q)) => p.total_cmp(&q),
-                                    _ => x.cmp(y),
-                                }
-                            }
-                            (Some(_), None) => std::cmp::Ordering::Less,
-                            (None, Some(_)) => std::cmp::Ordering::Greater,
-                            (None, None) => std::cmp::Ordering::Equal,
-                        };
-                        let o = if *asc || x.is_none() || y.is_none() {
-                            o
-                        } else {
-                            o.reverse()
-                        };
-                        if o != std::cmp::Ordering::Equal {
-                            return o;
-                        }
-                    }
-                    std::cmp::Ordering::Equal
-                });
-                if let Some(m) = max {
-                    rows.truncate(*m);
-                }
-            }
-            Step::Limit(o, n) => {
-                rows = rows.into_iter().skip(*o).take(*n).collect();
-                limited = true;
-            }
-        }
-    }
-    if !limited {
+    if !run_steps(&mut rows, &steps) {
         rows.truncate(10);
     }
+    reply_rows(ctx, total, &rows);
+    Ok(RedisValue::NoReply)
+}
+
+/// Appends the LOADed fields of one hash to `row` (`__key` is the key).
+pub(super) fn load_fields(
+    ix: &crate::search::index::Index,
+    hash: &ReadKey,
+    key: &[u8],
+    load: Option<&[(String, String)]>,
+    row: &mut Row,
+) {
+    match load {
+        Some([]) => row.extend(hash.all()),
+        Some(l) => {
+            for (f, out) in l {
+                if f == "__key" {
+                    row.push((out.as_bytes().to_vec(), key.to_vec()));
+                    continue;
+                }
+                let ident = ix
+                    .def
+                    .field(f)
+                    .map(|(_, d)| d.identifier.clone())
+                    .unwrap_or_else(|| f.as_bytes().to_vec());
+                if let Some(v) = hash.field(&ident) {
+                    row.push((out.as_bytes().to_vec(), v));
+                }
+            }
+        }
+        None => {}
+    }
+}
+
+fn reply_rows(ctx: &Context, total: usize, rows: &[Row]) {
     let reply = Reply::new(ctx);
     if reply.resp3() {
         reply.map(5);
@@ -413,7 +527,7 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         reply.bulk(b"STRING");
         reply.bulk(b"results");
         reply.array(rows.len());
-        for row in &rows {
+        for row in rows {
             reply.map(2);
             reply.bulk(b"extra_attributes");
             reply.map(row.len());
@@ -431,7 +545,7 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     } else {
         reply.array(1 + rows.len());
         reply.int(total as i64);
-        for row in &rows {
+        for row in rows {
             reply.array(row.len() * 2);
             for (k, v) in row {
                 reply.bulk(k);
@@ -439,7 +553,6 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             }
         }
     }
-    Ok(RedisValue::NoReply)
 }
 
 #[cfg(test)]

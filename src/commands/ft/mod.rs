@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod create;
+pub mod hybrid;
 pub mod info;
 pub mod search;
 pub mod sync;
