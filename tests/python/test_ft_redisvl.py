@@ -1,19 +1,26 @@
 """redisvl 0.28 unchanged against the FT.* layer: SemanticCache and
-SearchIndex with its query builders. Embeddings come from a CustomVectorizer
-over sha256-seeded vectors; expectations are recomputed with numpy."""
+SearchIndex with its query builders (HybridQuery's FT.HYBRID included).
+Embeddings come from a CustomVectorizer over sha256-seeded vectors;
+expectations (KNN, BM25, the fusion) are recomputed with numpy."""
+import math
 import time
+import warnings
 
 import numpy as np
 import pytest
 from redisvl.extensions.cache.llm import SemanticCache
 from redisvl.index import SearchIndex
+import redis
 from redisvl.query import (
-    AggregateHybridQuery, CountQuery, FilterQuery, TextQuery, VectorQuery, VectorRangeQuery,
+    AggregateHybridQuery, CountQuery, FilterQuery, HybridQuery, TextQuery, VectorQuery,
+    VectorRangeQuery,
 )
 from redisvl.query.filter import Num, Tag, Text
 from redisvl.utils.vectorize import CustomVectorizer
 
-from fthelp import Monitor, cast, distances, ft_list, has_phrase, raw_info, text_vector, tokens
+from fthelp import (
+    Monitor, cast, distances, ft_list, has_phrase, pairs, raw_info, s, text_vector, tokens,
+)
 
 # ── SemanticCache ─────────────────────────────────────────────────────────
 
@@ -354,13 +361,35 @@ def test_filter_count_and_text_queries(client):
     assert {r["pid"] for r in res[:n_fox]} == {p["pid"] for p in acme if "fox" in tokens(p["title"])}
 
 
+def bm25(words):
+    """BM25STD of each product's title for a query of these words (OR'ed):
+    for each word in the title, idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avg)),
+    idf = ln(1 + (N − df + 0.5)/(df + 0.5)), k1 = 1.2, b = 0.75. For words
+    that stem to themselves (not "lazy": the engine counts a word found as
+    itself and by its stem both ways); no title word is a stopword."""
+    toks = {p["pid"]: tokens(p["title"]) for p in PRODUCTS}
+    n = len(toks)
+    avg = sum(len(t) for t in toks.values()) / n
+    out = {}
+    for pid, t in toks.items():
+        score = 0.0
+        for w in words:
+            tf = t.count(w)
+            if tf:
+                df = sum(w in u for u in toks.values())
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                score += idf * tf * 2.2 / (tf + 1.2 * (1 - 0.75 + 0.75 * len(t) / avg))
+        out[pid] = score
+    return out
+
+
 def test_aggregate_hybrid_query(client):
     """AggregateHybridQuery is FT.AGGREGATE "(~@title:(…))=>[KNN 10 …]" SCORER
-    BM25STD ADDSCORES LOAD … APPLY (2 - @vector_distance)/2 … APPLY @__score …
-    SORTBY 2 @hybrid_score DESC MAX 10. Checked here: the vector half (the
-    rows are the exact KNN 10, with their distances and the APPLY on them).
-    The text half (ADDSCORES/@__score, hence text_score and hybrid_score) is
-    beyond the LOAD/APPLY/SORTBY/LIMIT subset and is not asserted."""
+    BM25STD ADDSCORES LOAD … APPLY (2 - @vector_distance)/2 … APPLY @__score
+    … SORTBY 2 @hybrid_score DESC MAX 10. The rows are the exact KNN 10 (the
+    text clause is optional, so every document is a candidate); text_score is
+    the BM25 of the title (0 without fox or owl) and hybrid_score
+    0.3·text_score + 0.7·vector_similarity, best first."""
     index = make_index(client)
     q = AggregateHybridQuery(text="fox owl", text_field_name="title", vector=QV,
                              vector_field_name="embedding", alpha=0.7, num_results=10,
@@ -368,14 +397,158 @@ def test_aggregate_hybrid_query(client):
     res = index.query(q)
     knn_ids, knn_d = exact(lambda p: True)
     dist = dict(zip(knn_ids, knn_d))
-    # The text clause is optional (~), so every document is a KNN candidate.
+    ts = bm25(["fox", "owl"])
     assert sorted(r["pid"] for r in res) == sorted(knn_ids[:10])
+    hybrid = []
     for r in res:
         assert r["title"] == BY_PID[r["pid"]]["title"]
         assert float(r["vector_distance"]) == pytest.approx(dist[r["pid"]], abs=1e-5)
         sim = (2 - float(r["vector_distance"])) / 2
         assert float(r["vector_similarity"]) == pytest.approx(sim, abs=1e-5)
-        assert "text_score" in r and "hybrid_score" in r
+        assert float(r["text_score"]) == pytest.approx(ts[r["pid"]], rel=1e-9, abs=1e-12)
+        want = 0.3 * ts[r["pid"]] + 0.7 * (2 - dist[r["pid"]]) / 2
+        assert float(r["hybrid_score"]) == pytest.approx(want, abs=1e-5)
+        hybrid.append(float(r["hybrid_score"]))
+    assert hybrid == sorted(hybrid, reverse=True)
+    assert any(ts[r["pid"]] > 0 for r in res) and any(ts[r["pid"]] == 0 for r in res), \
+        "test data: the KNN 10 has titles with and without fox/owl"
+    # ADDSCORES without text terms scores 0; another SCORER is refused.
+    rows = client.execute_command("FT.AGGREGATE", "products", "@brand:{acme}", "ADDSCORES",
+                                  "LOAD", "1", "@pid", "LIMIT", "0", "100")
+    got = [pairs(row) for row in (rows[1:] if isinstance(rows, list) else
+                                  [pairs(x)["extra_attributes"] for x in pairs(rows)["results"]])]
+    assert len(got) == sum(p["brand"] == "acme" for p in PRODUCTS)
+    assert all(s(row["__score"]) == "0" for row in got)
+    with pytest.raises(redis.ResponseError, match="SCORER TFIDF is not supported"):
+        client.execute_command("FT.AGGREGATE", "products", "fox", "SCORER", "TFIDF", "ADDSCORES")
+
+
+def hybrid_expect(words, pred, rrf=True, k=10, radius=None, window=20, constant=60.0,
+                  alpha=0.3, beta=0.7):
+    """FT.HYBRID's fused scores, recomputed: the SEARCH list is every product
+    passing pred (the text clause is optional) by BM25 best first, ties in
+    indexing (pid) order, cut to the window; the VSIM list is the exact KNN k
+    (or all within radius) among them, nearest first, cut to the window; RRF
+    sums 1/(constant + rank), LINEAR alpha·bm25 + beta·(2 − d)/2.
+    Returns {pid: (score, bm25 or None, similarity or None)}."""
+    ts = bm25(words)
+    sel = [p["pid"] for p in PRODUCTS if pred(p)]
+    text = sorted(sel, key=lambda i: -ts[i])[:window]
+    ids, d = exact(pred)
+    vec = list(zip(ids, d))
+    vec = (vec[:k] if radius is None else [(i, x) for i, x in vec if x <= radius])[:window]
+    out = {}
+    for rank, i in enumerate(text, 1):
+        out[i] = [1 / (constant + rank) if rrf else alpha * ts[i], ts[i], None]
+    for rank, (i, x) in enumerate(vec, 1):
+        sim = (2 - x) / 2
+        part = 1 / (constant + rank) if rrf else beta * sim
+        entry = out.setdefault(i, [0.0, None, None])
+        entry[0] += part
+        entry[2] = sim
+    return {i: tuple(v) for i, v in out.items()}
+
+
+def assert_fused(got, want, n, tol):
+    """got: [(pid, score)] as the server ranked them; want: hybrid_expect's.
+    The first n of the expected order, each score within tol, in order up to
+    scores closer than tol (ties go by pid, i.e. indexing order)."""
+    order = sorted(want, key=lambda i: (-want[i][0], i))
+    assert len(got) == min(n, len(order)), (got, order)
+    assert len({i for i, _ in got}) == len(got)
+    for (g, score), e in zip(got, order):
+        assert g in want, f"{g} is in neither list"
+        assert score == pytest.approx(want[g][0], abs=tol), g
+        if g != e:
+            assert abs(want[g][0] - want[e][0]) <= tol, (g, e, got, order[:n])
+
+
+def hybrid(index, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # redis-py marks hybrid search experimental
+        return index.query(HybridQuery(vector=QV, vector_field_name="embedding",
+                                       text_field_name="title", **kw))
+
+
+def test_hybrid_query(client, index, server):
+    """HybridQuery is FT.HYBRID; its results are checked against the fusion
+    recomputed from the BM25 formula and the exact distances."""
+    everything = lambda p: True  # noqa: E731
+    # Defaults: RRF (constant 60, window 20) over BM25 and the KNN 10, LIMIT 10;
+    # rows carry __key and __score.
+    with Monitor(server.port) as mon:
+        res = hybrid(index, text="the fox and an owl")
+        sent = mon.commands("FT.HYBRID")
+    assert len(sent) == 1
+    assert sent[0][:15] == ["FT.HYBRID", "products", "SEARCH", "(~@title:(fox | owl))", "SCORER",
+                            "BM25STD", "VSIM", "@embedding", "$vector", "LIMIT", "0", "10",
+                            "PARAMS", "2", "vector"]
+    assert len(sent[0][15].encode("latin-1")) == 4 * DIM
+    want = hybrid_expect(["fox", "owl"], everything)
+    assert all(set(r) == {"__key", "__score"} for r in res)
+    assert_fused([(r["__key"].split(":", 1)[1], float(r["__score"])) for r in res], want, 10, 1e-12)
+
+    # LINEAR with every score yielded, KNN 8 with EF_RUNTIME, a filter on both
+    # halves, and LOADed fields.
+    brands = lambda p: p["brand"] in ("acme", "globex")  # noqa: E731
+    res = hybrid(index, text="fox owl", vector_search_method="KNN", num_results=8,
+                 combination_method="LINEAR", linear_alpha=0.3,
+                 filter_expression=Tag("brand") == ["acme", "globex"],
+                 yield_text_score_as="text_score", yield_vsim_score_as="vector_similarity",
+                 yield_combined_score_as="hybrid_score", return_fields=["pid", "title", "brand"])
+    want = hybrid_expect(["fox", "owl"], brands, rrf=False, k=8)
+    for r in res:
+        p = BY_PID[r["pid"]]
+        assert r["title"] == p["title"] and brands(p)
+        _, ts, sim = want[r["pid"]]
+        assert ("text_score" in r) == (ts is not None) and ("vector_similarity" in r) == (sim is not None)
+        if ts is not None:
+            assert float(r["text_score"]) == pytest.approx(ts, rel=1e-9, abs=1e-12)
+        if sim is not None:
+            assert float(r["vector_similarity"]) == pytest.approx(sim, abs=1e-5)
+        assert float(r["hybrid_score"]) == pytest.approx(0.3 * (ts or 0) + 0.7 * (sim or 0), abs=1e-5)
+    assert_fused([(r["pid"], float(r["hybrid_score"])) for r in res], want, 8, 1e-5)
+    assert any(want[r["pid"]][1] and want[r["pid"]][2] for r in res), "test data: some in both halves"
+
+    # RRF with its own constant and window, VSIM by RANGE.
+    _, all_d = exact(everything)
+    radius = (all_d[11] + all_d[12]) / 2
+    res = hybrid(index, text="quick dog", vector_search_method="RANGE", range_radius=radius,
+                 combination_method="RRF", rrf_window=30, rrf_constant=10,
+                 yield_combined_score_as="hybrid_score", num_results=15)
+    want = hybrid_expect(["quick", "dog"], everything, radius=radius, window=30, constant=10.0)
+    assert all(r["hybrid_score"] == r["__score"] for r in res)
+    assert_fused([(r["__key"].split(":", 1)[1], float(r["__score"])) for r in res], want, 15, 1e-12)
+
+
+def test_hybrid_raw_reply_and_refusals(client):
+    """The reply's shape (total_results counts the fused documents) and what
+    FT.HYBRID refuses."""
+    make_index(client)
+    blob = np.asarray(QV, dtype=np.float32).tobytes()
+    head = ["FT.HYBRID", "products", "SEARCH", "@title:(fox)", "VSIM", "@embedding", "$v"]
+    raw = pairs(client.execute_command(*head, "COMBINE", "RRF", "2", "WINDOW", "5",
+                                       "LIMIT", "0", "3", "PARAMS", "2", "v", blob))
+    assert set(raw) == {"total_results", "results", "warnings", "execution_time"}
+    ts = bm25(["fox"])
+    text = sorted((i for i in ts if ts[i] > 0), key=lambda i: -ts[i])[:5]
+    knn = exact(lambda p: True)[0][:5]
+    assert int(raw["total_results"]) == len(set(text) | set(knn))
+    assert len(raw["results"]) == 3 and list(raw["warnings"]) == []
+    assert float(s(raw["execution_time"])) >= 0
+    for args, err in [
+        (["SCORER", "TFIDF"], "SCORER TFIDF is not supported"),
+        (["GROUPBY", "1", "@brand"], "GROUPBY is not supported"),
+        (["WITHCURSOR"], "WITHCURSOR is not supported"),
+        (["COMBINE", "MAX", "0"], "COMBINE MAX is not supported"),
+        (["KNN", "2", "TOP", "3"], "KNN: TOP is not supported"),
+        (["KNN", "2", "K", "99999999999"], "K must be a whole number"),
+        (["COMBINE", "RRF", "2", "WINDOW", "0"], "WINDOW must be at least 1"),
+    ]:
+        at = 4 if args[0] == "SCORER" else len(head)
+        cmd = head[:at] + args + head[at:] + ["PARAMS", "2", "v", blob]
+        with pytest.raises(redis.ResponseError, match=err):
+            client.execute_command(*cmd)
 
 
 def test_from_existing_and_lifecycle(client):
