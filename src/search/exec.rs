@@ -15,6 +15,9 @@ use crate::error::{Error, Result};
 
 /// Largest LIMIT offset + count (RediSearch's MAXSEARCHRESULTS default).
 pub const MAX_RESULTS: usize = 1_000_000;
+/// Largest query-time EF_RUNTIME (FT.CREATE's own cap); usearch reserves
+/// a slot per candidate, so this is a memory bound too.
+pub const MAX_EF_RUNTIME: usize = 1_000_000;
 /// Most tag values a `prefix*` expands to.
 const MAX_TAG_EXPANSIONS: usize = 200;
 
@@ -166,7 +169,7 @@ fn eval(ix: &Index, node: &Node, ev: &mut Eval, negated: bool) -> Result<Roaring
                 return Err(Error::err(format!("`{field}` is not a NUMERIC field")));
             };
             let mut acc = RoaringBitmap::new();
-            if lo <= hi {
+            if ord_key(*lo) <= ord_key(*hi) {
                 for &(k, d) in set.range((ord_key(*lo), 0)..=(ord_key(*hi), DocId::MAX)) {
                     if (!lo_incl && k == ord_key(*lo)) || (!hi_incl && k == ord_key(*hi)) {
                         continue;
@@ -290,6 +293,11 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
                 )));
             };
             let ef = k.ef_runtime.unwrap_or(p.ef_runtime);
+            if ef > MAX_EF_RUNTIME {
+                return Err(Error::err(format!(
+                    "EF_RUNTIME must be at most {MAX_EF_RUNTIME}"
+                )));
+            }
             store
                 .knn(p.metric, &v, k.k, ef, filtered.then_some(&bitmap))
                 .map_err(Error::err)?
@@ -398,9 +406,7 @@ fn sort_key(
         return dist.map_or(SortKey::Missing, SortKey::Num);
     }
     if let Some(m) = ev.yields.get(field) {
-        return m
-            .get(&d)
-            .map_or(SortKey::Missing, |x| SortKey::Num(f64::from(*x)));
+        return m.get(&d).map_or(SortKey::Missing, |x| SortKey::Num(*x));
     }
     let Some(doc) = ix.doc(d) else {
         return SortKey::Missing;

@@ -13,7 +13,9 @@ use super::vectors::{decode, Vectors};
 use super::DocId;
 
 /// A number as a totally ordered key (`f64::total_cmp` order).
+/// `-0` and `0` are one number here, as in RediSearch.
 pub fn ord_key(x: f64) -> u64 {
+    let x = if x == 0.0 { 0.0 } else { x };
     let b = x.to_bits();
     if b >> 63 == 1 {
         !b

@@ -102,7 +102,7 @@ fn distance<T: Wide>(metric: Metric, a: &[f64], b: &[T]) -> f64 {
         nb += y * y;
         l2 += (x - y) * (x - y);
     }
-    let d = match metric {
+    match metric {
         Metric::L2 => l2,
         Metric::Ip => 1.0 - dot,
         Metric::Cosine => {
@@ -113,8 +113,7 @@ fn distance<T: Wide>(metric: Metric, a: &[f64], b: &[T]) -> f64 {
                 1.0
             }
         }
-    };
-    d
+    }
 }
 
 /// A FLAT field's rows: f32, or f64 for FLOAT64 (kept exact).
@@ -447,6 +446,9 @@ impl Vectors {
             }
             (Vectors::Hnsw(h), keep) => {
                 let q32 = narrow(q);
+                // usearch reserves a slot per candidate: never more than
+                // the graph holds.
+                let ef = ef.min(h.index.len()).max(k);
                 let pred =
                     keep.map(|f| move |id: u64| u32::try_from(id).is_ok_and(|d| f.contains(d)));
                 let hits = match &pred {
