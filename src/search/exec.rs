@@ -107,7 +107,12 @@ fn query_vector(ix: &Index, field: &str, blob: &[u8]) -> Result<(usize, Vec<f64>
 
 fn eval(ix: &Index, node: &Node, ev: &mut Eval, negated: bool) -> Result<RoaringBitmap> {
     Ok(match node {
-        Node::All | Node::Optional(_) => ix.all().clone(),
+        Node::All => ix.all().clone(),
+        // `~x` matches everything; its terms only add to the score.
+        Node::Optional(inner) => {
+            let _ = eval(ix, inner, ev, negated)?;
+            ix.all().clone()
+        }
         Node::And(list) => {
             let mut acc: Option<RoaringBitmap> = None;
             for n in list {

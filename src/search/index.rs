@@ -94,6 +94,8 @@ pub struct Index {
     pub text: TextIndex,
     pub failures: u64,
     pub last_failure: Option<String>,
+    /// Hashes not indexed now, with the fingerprint that failed.
+    failed: HashMap<Box<[u8]>, u64>,
     /// `Some` while the scan of existing keys runs.
     pub scan: Option<ScanProgress>,
     /// FT.SEARCH/FT.AGGREGATE calls (counted under the read lock).
@@ -131,6 +133,7 @@ impl Index {
             text,
             failures: 0,
             last_failure: None,
+            failed: HashMap::new(),
             scan: None,
             uses: std::sync::atomic::AtomicU64::new(0),
             indexing_secs: 0.0,
@@ -186,10 +189,21 @@ impl Index {
         let started = std::time::Instant::now();
         let out = self.upsert_inner(key, values);
         self.indexing_secs += started.elapsed().as_secs_f64();
-        if let Err(IndexFailure(why)) = &out {
-            self.remove(key);
-            self.failures += 1;
-            self.last_failure = Some(why.clone());
+        match &out {
+            Err(IndexFailure(why)) => {
+                self.remove(key);
+                // The same bad hash seen again (the scan after an event, a
+                // reload) is one failure, not two.
+                let mut h = hasher();
+                values.iter().for_each(|v| h.value(*v));
+                if self.failed.insert(key.into(), h.0) != Some(h.0) {
+                    self.failures += 1;
+                }
+                self.last_failure = Some(why.clone());
+            }
+            Ok(_) => {
+                self.failed.remove(key);
+            }
         }
         out
     }
