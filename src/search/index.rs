@@ -303,6 +303,7 @@ impl Index {
             }
         }
 
+        let mut in_place = false;
         let (id, keep_vectors) = match self.by_key.get(key).copied() {
             Some(id) => {
                 let Some(old) = self.docs.get(&id) else {
@@ -311,8 +312,13 @@ impl Index {
                 if old.fingerprint == fingerprint && !old.stale {
                     return Ok(id);
                 }
+                // A restored document whose hash is as saved: nothing of it
+                // is in the field structures yet, and its entry stays.
+                in_place = old.stale && old.fingerprint == fingerprint;
                 let same_vectors = old.vector_fingerprint == vector_fingerprint;
-                self.unindex(id, !same_vectors);
+                if !in_place {
+                    self.unindex(id, !same_vectors);
+                }
                 (id, same_vectors)
             }
             None => {
@@ -357,6 +363,15 @@ impl Index {
                     map.entry(t.clone()).or_default().insert(id);
                 }
             }
+        }
+        if in_place {
+            if let Some(d) = self.docs.get_mut(&id) {
+                d.stale = false;
+                d.nums = nums;
+                d.tags = tags;
+                d.sortables = sortables;
+            }
+            return Ok(id);
         }
         if u64::from(id) == self.next_id {
             self.next_id += 1;
