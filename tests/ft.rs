@@ -1906,3 +1906,79 @@ fn info_shape_is_what_redisvl_parses() {
     );
     check_knn(&got, &expected, 3, "query through the aliases");
 }
+
+/// A query-time EF_RUNTIME past the cap is refused (2^31 once made usearch
+/// reserve 17 GB and the OOM killer took the server); one at the cap is
+/// clamped to the graph and answered.
+#[test]
+fn huge_query_time_ef_runtime_is_refused() {
+    let s = Server::start();
+    let mut c = s.conn();
+    ok(
+        &mut c,
+        &[
+            "FT.CREATE",
+            "h",
+            "ON",
+            "HASH",
+            "PREFIX",
+            "1",
+            "h:",
+            "SCHEMA",
+            "v",
+            "VECTOR",
+            "HNSW",
+            "6",
+            "TYPE",
+            "FLOAT32",
+            "DIM",
+            "2",
+            "DISTANCE_METRIC",
+            "L2",
+        ],
+    );
+    for i in 0..20 {
+        let blob: Vec<u8> = [i as f32, 0.0]
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        let mut a = common::args(&["HSET", &format!("h:{i}"), "v"]);
+        a.push(blob);
+        assert!(!c.cmd(&a).expect("reply").is_error());
+    }
+    let q: Vec<u8> = [3f32, 0.0].iter().flat_map(|x| x.to_le_bytes()).collect();
+    for (ef, refused) in [("2147483648", true), ("1000001", true), ("1000000", false)] {
+        for form in [
+            "*=>[KNN 3 @v $B EF_RUNTIME $EF AS d]",
+            "*=>[KNN 3 @v $B]=>{$EF_RUNTIME: $EF; $YIELD_DISTANCE_AS: d}",
+        ] {
+            let mut a = common::args(&[
+                "FT.SEARCH",
+                "h",
+                form,
+                "NOCONTENT",
+                "PARAMS",
+                "4",
+                "EF",
+                ef,
+                "B",
+            ]);
+            a.push(q.clone());
+            a.extend(common::args(&["DIALECT", "2"]));
+            let r = c.cmd(&a).expect("reply");
+            if refused {
+                assert!(
+                    r.is_error() && r.err().contains("EF_RUNTIME"),
+                    "{ef} {form}: {r:?}"
+                );
+            } else {
+                assert_eq!(
+                    r.array().first(),
+                    Some(&Reply::Int(3)),
+                    "{ef} {form}: {r:?}"
+                );
+            }
+        }
+    }
+    assert!(s.alive());
+}
