@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use redis_module::{Context, KeysCursor, RedisString};
 
-use crate::ffi::hash::{db_size, select_db, selected_db, ReadKey};
+use crate::ffi::hash::{db_size, selected_db, ReadKey};
 use crate::search::registry::{self, Shared};
 use crate::search::schema::IndexDef;
 
@@ -84,7 +84,7 @@ fn drain_pending(ctx: &Context) {
     if pending.is_empty() {
         return;
     }
-    with_db0(ctx, || {
+    super::search::in_db0(ctx, || {
         for (ix, key) in pending {
             let live = registry::get(&registry::read(&ix).def.name)
                 .is_some_and(|cur| std::sync::Arc::ptr_eq(&cur, &ix));
@@ -143,7 +143,7 @@ fn is_loading(ctx: &Context) -> bool {
 /// Starts indexing the existing keys for `ix`: in slices on a timer, or all
 /// at once while the server loads (no client is waiting then).
 pub fn start_scan(ctx: &Context, ix: Shared) {
-    let total = with_db0(ctx, || db_size(ctx));
+    let total = super::search::in_db0(ctx, || db_size(ctx));
     registry::write(&ix).scan = Some(crate::search::index::ScanProgress { scanned: 0, total });
     let job = ScanJob {
         index: ix,
@@ -188,21 +188,9 @@ fn tick(ctx: &Context, _: ()) {
     }
 }
 
-fn with_db0<T>(ctx: &Context, f: impl FnOnce() -> T) -> T {
-    let was = selected_db(ctx);
-    if was != INDEX_DB {
-        select_db(ctx, INDEX_DB);
-    }
-    let out = f();
-    if was != INDEX_DB {
-        select_db(ctx, was);
-    }
-    out
-}
-
 /// Scans until `deadline` (or the end); whether keys remain.
 fn step(ctx: &Context, job: &mut ScanJob, deadline: Option<Instant>) -> bool {
-    with_db0(ctx, || {
+    super::search::in_db0(ctx, || {
         let names: RefCell<Vec<RedisString>> = RefCell::new(Vec::new());
         loop {
             names.borrow_mut().clear();
