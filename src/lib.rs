@@ -194,6 +194,9 @@ fn ft_table() -> Vec<CommandDef> {
         command_def!("FT.INFO", ft::info::ft_info,
             flags: "readonly", arity: 2, keys: Keys::None,
             summary: "Returns an index's definition and statistics", since: "0.3.0"),
+        command_def!("FT._RESTORE", ft::aof::ft_restore,
+            flags: "write deny-oom", arity: -2, keys: Keys::None,
+            summary: "Internal: re-creates an index after an AOF rewrite unless it exists", since: "0.3.0"),
         command_def!("FT._LIST", ft::create::ft_list,
             flags: "readonly", arity: 1, keys: Keys::None,
             summary: "Lists the indexes", since: "0.3.0"),
@@ -224,6 +227,7 @@ fn register_ft(ctx: &Context) -> Status {
         ctx.log_warning(&e);
         return Status::Err;
     }
+    commands::ft::aof::start(ctx);
     Status::Ok
 }
 

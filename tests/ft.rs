@@ -1982,3 +1982,39 @@ fn huge_query_time_ef_runtime_is_refused() {
     }
     assert!(s.alive());
 }
+
+/// A pure AOF rewrite (no preamble) writes keys only; the index comes back
+/// from the `FT._RESTORE` the module appends after the rewrite starts.
+#[test]
+fn pure_aof_rewrite_keeps_the_index() {
+    let mut s = Server::with(
+        &[],
+        &["--appendonly", "yes", "--aof-use-rdb-preamble", "no"],
+    );
+    let mut c = s.conn();
+    let m = persist_fill(&mut c);
+    let base = s.rewrite_aof();
+    assert!(
+        !base.windows(9).any(|w| w == b"FT.CREATE"),
+        "the rewritten base holds no FT.CREATE: the test would not test the hook"
+    );
+    // The hook polls every 100 ms.
+    let incr_has_restore = |s: &Server| {
+        std::fs::read_dir(s.dir.join("appendonlydir"))
+            .map(|d| {
+                d.flatten().any(|e| {
+                    e.file_name().to_string_lossy().contains(".incr.aof")
+                        && std::fs::read(e.path())
+                            .map(|b| b.windows(11).any(|w| w == b"FT._RESTORE"))
+                            .unwrap_or(false)
+                })
+            })
+            .unwrap_or(false)
+    };
+    s.wait_for("FT._RESTORE in the new incremental AOF", 10, |s| {
+        incr_has_restore(s)
+    });
+    s.restart("NOSAVE");
+    let mut c = s.conn();
+    check_persisted(&mut c, &m, "pure AOF rewrite, then restart");
+}

@@ -3,6 +3,7 @@
 //! with the module argument `FT_COMPAT no`.
 
 pub mod aggregate;
+pub mod aof;
 pub mod create;
 pub mod hybrid;
 pub mod info;
