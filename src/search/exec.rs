@@ -69,8 +69,6 @@ pub type Loader<'a> = &'a dyn Fn(&[u8], &[u8]) -> Option<Vec<u8>>;
 struct Eval {
     /// name → doc → distance, from VECTOR_RANGE clauses.
     yields: HashMap<String, HashMap<DocId, f64>>,
-    /// Text terms that count for scoring.
-    terms: Vec<(Option<Vec<u16>>, TextTerm)>,
 }
 
 fn unknown_field(name: &str) -> Error {
@@ -105,18 +103,49 @@ fn query_vector(ix: &Index, field: &str, blob: &[u8]) -> Result<(usize, Vec<f64>
     Ok((i, v))
 }
 
-fn eval(ix: &Index, node: &Node, ev: &mut Eval, negated: bool) -> Result<RoaringBitmap> {
-    Ok(match node {
-        Node::All => ix.all().clone(),
-        // `~x` matches everything; its terms only add to the score.
-        Node::Optional(inner) => {
-            let _ = eval(ix, inner, ev, negated)?;
-            ix.all().clone()
+/// The TEXT fields a term is restricted to (`None`: all of them).
+fn text_fields(ix: &Index, field: &Option<String>) -> Result<Option<Vec<u16>>> {
+    let Some(name) = field else {
+        return Ok(None);
+    };
+    let (i, kind) = field_of(ix, name)?;
+    if !matches!(kind, FieldKind::Text { .. }) {
+        return Err(Error::err(format!("`{name}` is not a TEXT field")));
+    }
+    Ok(Some(vec![i as u16]))
+}
+
+/// Text terms that count for scoring, with the fields each is restricted to.
+pub type ScoringTerms = Vec<(Option<Vec<u16>>, TextTerm)>;
+
+/// The text terms of a filter that score: every TEXT term not under a NOT,
+/// those under `~` included (an optional clause only scores). Iterative.
+pub fn scoring_terms(ix: &Index, node: &Node) -> Result<ScoringTerms> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Node, bool)> = vec![(node, false)];
+    while let Some((n, negated)) = stack.pop() {
+        match n {
+            Node::And(list) | Node::Or(list) => stack.extend(list.iter().map(|c| (c, negated))),
+            Node::Not(inner) => stack.push((inner, !negated)),
+            Node::Optional(inner) => stack.push((inner, negated)),
+            Node::Text { field, term } if !negated => {
+                out.push((text_fields(ix, field)?, term.clone()));
+            }
+            _ => {}
         }
+    }
+    Ok(out)
+}
+
+fn eval(ix: &Index, node: &Node, ev: &mut Eval) -> Result<RoaringBitmap> {
+    Ok(match node {
+        // `~x` matches everything; its terms only add to the score
+        // (`scoring_terms`).
+        Node::All | Node::Optional(_) => ix.all().clone(),
         Node::And(list) => {
             let mut acc: Option<RoaringBitmap> = None;
             for n in list {
-                let b = eval(ix, n, ev, negated)?;
+                let b = eval(ix, n, ev)?;
                 acc = Some(match acc {
                     None => b,
                     Some(a) => a & b,
@@ -127,11 +156,11 @@ fn eval(ix: &Index, node: &Node, ev: &mut Eval, negated: bool) -> Result<Roaring
         Node::Or(list) => {
             let mut acc = RoaringBitmap::new();
             for n in list {
-                acc |= eval(ix, n, ev, negated)?;
+                acc |= eval(ix, n, ev)?;
             }
             acc
         }
-        Node::Not(inner) => ix.all() - eval(ix, inner, ev, !negated)?,
+        Node::Not(inner) => ix.all() - eval(ix, inner, ev)?,
         Node::IsMissing { field } => {
             let (i, _) = field_of(ix, field)?;
             ix.all() - ix.present(i).cloned().unwrap_or_default()
@@ -185,21 +214,8 @@ fn eval(ix: &Index, node: &Node, ev: &mut Eval, negated: bool) -> Result<Roaring
             acc
         }
         Node::Text { field, term } => {
-            let fields = match field {
-                None => None,
-                Some(name) => {
-                    let (i, kind) = field_of(ix, name)?;
-                    if !matches!(kind, FieldKind::Text { .. }) {
-                        return Err(Error::err(format!("`{name}` is not a TEXT field")));
-                    }
-                    Some(vec![i as u16])
-                }
-            };
-            let b = ix.text.matches(fields.as_deref(), term);
-            if !negated {
-                ev.terms.push((fields, term.clone()));
-            }
-            b
+            let fields = text_fields(ix, field)?;
+            ix.text.matches(fields.as_deref(), term)
         }
         Node::VectorRange {
             field,
@@ -262,12 +278,12 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
         !matches!(q.filter, Node::All) || !req.numeric_filters.is_empty() || req.inkeys.is_some();
     // A pure KNN (`*=>[KNN …]`) needs no document set at all.
     let mut bitmap = if filtered || q.knn.is_none() {
-        eval(ix, &q.filter, &mut ev, false)?
+        eval(ix, &q.filter, &mut ev)?
     } else {
         RoaringBitmap::new()
     };
     for f in &req.numeric_filters {
-        bitmap &= eval(ix, f, &mut ev, false)?;
+        bitmap &= eval(ix, f, &mut ev)?;
     }
     if let Some(keys) = &req.inkeys {
         let mut keep = RoaringBitmap::new();
@@ -319,8 +335,9 @@ pub fn search(ix: &Index, req: &SearchRequest, load: Loader<'_>) -> Result<Outco
         bitmap.len() as usize
     };
     let want = req.offset.saturating_add(req.num);
-    let scored = !ev.terms.is_empty();
-    let scorer = ix.text.scorer(&ev.terms);
+    let terms = scoring_terms(ix, &q.filter)?;
+    let scored = !terms.is_empty();
+    let scorer = ix.text.scorer(&terms);
     let score = |d: DocId| if scored { scorer.score(d) } else { 1.0 };
 
     // Order, then page.

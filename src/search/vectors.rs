@@ -2,7 +2,7 @@
 //! HNSW (a usearch graph, [`VecIndex`]). Keyed by document id. Distances are
 //! RediSearch's: squared L2, `1 − ip`, `1 − cos`.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 use roaring::RoaringBitmap;
 
@@ -207,56 +207,6 @@ pub struct Hnsw {
 pub enum Vectors {
     Flat(Flat),
     Hnsw(Hnsw),
-}
-
-/// (distance, doc) ordered by distance then doc, for a max-heap of the best.
-#[derive(PartialEq)]
-struct Cand(f64, DocId);
-impl Eq for Cand {}
-impl PartialOrd for Cand {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Cand {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&o.0).then(self.1.cmp(&o.1))
-    }
-}
-
-/// Keeps the `k` smallest of what it is fed, then gives them sorted.
-struct TopK {
-    k: usize,
-    heap: BinaryHeap<Cand>,
-}
-
-impl TopK {
-    fn new(k: usize) -> TopK {
-        TopK {
-            k,
-            heap: BinaryHeap::with_capacity(k.min(4096) + 1),
-        }
-    }
-    fn push(&mut self, d: f64, doc: DocId) {
-        if self.k == 0 {
-            return;
-        }
-        if self.heap.len() < self.k {
-            self.heap.push(Cand(d, doc));
-        } else if self.heap.peek().is_some_and(|w| Cand(d, doc) < *w) {
-            self.heap.pop();
-            self.heap.push(Cand(d, doc));
-        }
-    }
-    fn sorted(self) -> Vec<(DocId, f64)> {
-        let mut v: Vec<(DocId, f64)> = self.heap.into_iter().map(|c| (c.1, c.0)).collect();
-        sort_hits(&mut v);
-        v
-    }
-}
-
-fn sort_hits(v: &mut [(DocId, f64)]) {
-    v.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
 }
 
 fn hnsw_spec(p: &VectorParams) -> Spec {
@@ -596,6 +546,10 @@ impl Vectors {
         }
     }
 }
+
+mod topk;
+
+use topk::{sort_hits, TopK};
 
 #[cfg(test)]
 mod tests;

@@ -6,13 +6,14 @@
 
 use redis_module::{Context, RedisString, RedisValue};
 
-use super::hybrid::{check_scorer, scoring_terms};
+use super::check_scorer;
 use super::search::{find_params, in_db0, run};
-use super::{fmt_num, index_named, parse_count};
+use super::{fmt_num, index_named, parse_count, write_flat, write_map};
 use crate::args::is_keyword;
 use crate::error::{Error, Result};
 use crate::ffi::hash::ReadKey;
 use crate::reply::Reply;
+use crate::search::exec::scoring_terms;
 use crate::search::exec::{SearchRequest, MAX_RESULTS};
 use crate::search::query;
 use crate::search::registry;
@@ -21,7 +22,7 @@ use crate::search::registry;
 const MAX_EXPR: usize = 4096;
 
 /// One result row: field, value pairs in output order.
-pub(super) type Row = Vec<(Vec<u8>, Vec<u8>)>;
+pub(super) use super::Row;
 
 /// LOAD: `None` loads nothing, `Some(empty)` is `LOAD *`, else (field,
 /// output name) pairs.
@@ -530,11 +531,7 @@ fn reply_rows(ctx: &Context, total: usize, rows: &[Row]) {
         for row in rows {
             reply.map(2);
             reply.bulk(b"extra_attributes");
-            reply.map(row.len());
-            for (k, v) in row {
-                reply.bulk(k);
-                reply.bulk(v);
-            }
+            write_map(&reply, row);
             reply.bulk(b"values");
             reply.array(0);
         }
@@ -545,13 +542,7 @@ fn reply_rows(ctx: &Context, total: usize, rows: &[Row]) {
     } else {
         reply.array(1 + rows.len());
         reply.int(total as i64);
-        for row in rows {
-            reply.array(row.len() * 2);
-            for (k, v) in row {
-                reply.bulk(k);
-                reply.bulk(v);
-            }
-        }
+        rows.iter().for_each(|row| write_flat(&reply, row));
     }
 }
 

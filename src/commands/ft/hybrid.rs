@@ -13,14 +13,15 @@ use redis_module::{Context, RedisString, RedisValue};
 
 use super::aggregate::{load_fields, parse_load, parse_step, run_steps, Load, Row, Step};
 use super::search::in_db0;
-use super::{fmt_num, index_named, parse_count};
+use super::{check_scorer, fmt_num, index_named, parse_count, write_map};
 use crate::args::is_keyword;
 use crate::error::{Error, Result};
 use crate::ffi::hash::ReadKey;
 use crate::reply::Reply;
+use crate::search::exec::scoring_terms;
 use crate::search::exec::{self, SearchRequest, MAX_RESULTS};
 use crate::search::index::Index;
-use crate::search::query::{self, Knn, Node, Params, Query, TextTerm, MAX_KNN_K, MAX_PARAMS};
+use crate::search::query::{self, Knn, Node, Params, Query, MAX_KNN_K, MAX_PARAMS};
 use crate::search::registry;
 use crate::search::schema::FieldKind;
 use crate::search::DocId;
@@ -39,51 +40,6 @@ const DEFAULT_BETA: f64 = 0.7;
 const DEFAULT_LIMIT: usize = 10;
 /// The distance the VSIM half yields internally.
 const VSIM_DISTANCE: &str = "__hybrid_vsim_distance";
-
-/// Text terms that count for scoring, with the fields each is restricted to.
-pub type ScoringTerms = Vec<(Option<Vec<u16>>, TextTerm)>;
-
-/// The text terms of a filter that score: every TEXT term not under a NOT,
-/// those under `~` included (an optional clause only scores). Iterative.
-pub fn scoring_terms(ix: &Index, node: &Node) -> Result<ScoringTerms> {
-    let mut out = Vec::new();
-    let mut stack: Vec<(&Node, bool)> = vec![(node, false)];
-    while let Some((n, negated)) = stack.pop() {
-        match n {
-            Node::And(list) | Node::Or(list) => stack.extend(list.iter().map(|c| (c, negated))),
-            Node::Not(inner) => stack.push((inner, !negated)),
-            Node::Optional(inner) => stack.push((inner, negated)),
-            Node::Text { field, term } if !negated => {
-                let fields = match field {
-                    None => None,
-                    Some(name) => {
-                        let (i, f) = ix
-                            .def
-                            .field(name)
-                            .ok_or_else(|| Error::err(format!("Unknown field `{name}`")))?;
-                        if !matches!(f.kind, FieldKind::Text { .. }) {
-                            return Err(Error::err(format!("`{name}` is not a TEXT field")));
-                        }
-                        Some(vec![i as u16])
-                    }
-                };
-                out.push((fields, term.clone()));
-            }
-            _ => {}
-        }
-    }
-    Ok(out)
-}
-
-/// The text scorer: BM25STD is the one there is.
-pub fn check_scorer(scorer: Option<&str>) -> Result<()> {
-    match scorer {
-        Some(s) if !s.eq_ignore_ascii_case("BM25STD") => Err(Error::err(format!(
-            "SCORER {s} is not supported (BM25STD only)"
-        ))),
-        _ => Ok(()),
-    }
-}
 
 enum Method {
     Knn { k: usize, ef: Option<usize> },
@@ -599,13 +555,7 @@ pub fn ft_hybrid(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     reply.int(total as i64);
     reply.bulk(b"results");
     reply.array(rows.len());
-    for row in &rows {
-        reply.map(row.len());
-        for (k, v) in row {
-            reply.bulk(k);
-            reply.bulk(v);
-        }
-    }
+    rows.iter().for_each(|row| write_map(&reply, row));
     reply.bulk(b"warnings");
     reply.array(0);
     reply.bulk(b"execution_time");

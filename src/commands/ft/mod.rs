@@ -11,6 +11,7 @@ pub mod search;
 pub mod sync;
 
 use crate::error::{Error, Result};
+use crate::reply::Reply;
 use crate::search::registry::{self, Shared};
 
 /// The error clients match on (redisvl looks for `unknown index name`).
@@ -26,6 +27,39 @@ pub fn index_named(name: &[u8]) -> Result<Shared> {
         .ok()
         .and_then(registry::get)
         .ok_or_else(|| unknown_index(name))
+}
+
+/// Field/value pairs, as the replies carry them.
+pub type Row = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// `fields` as a map (RESP3) or a flat array (RESP2: the module API
+/// flattens a map).
+pub fn write_map(r: &Reply, fields: &[(Vec<u8>, Vec<u8>)]) {
+    r.map(fields.len());
+    write_pairs(r, fields);
+}
+
+/// `fields` as a flat array `[f, v, …]` in both protocols.
+pub fn write_flat(r: &Reply, fields: &[(Vec<u8>, Vec<u8>)]) {
+    r.array(fields.len() * 2);
+    write_pairs(r, fields);
+}
+
+fn write_pairs(r: &Reply, fields: &[(Vec<u8>, Vec<u8>)]) {
+    for (k, v) in fields {
+        r.bulk(k);
+        r.bulk(v);
+    }
+}
+
+/// The text scorer: BM25STD is the one there is.
+pub fn check_scorer(scorer: Option<&str>) -> Result<()> {
+    match scorer {
+        Some(s) if !s.eq_ignore_ascii_case("BM25STD") => Err(Error::err(format!(
+            "SCORER {s} is not supported (BM25STD only)"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// A number as RediSearch prints it: integers as `%lld`, others as `%.12g`.

@@ -8,7 +8,7 @@ use std::os::raw::c_int;
 use redis_module::{Context, ContextFlags, RedisString, RedisValue};
 
 use super::sync::INDEX_DB;
-use super::{fmt_num, index_named, parse_count};
+use super::{fmt_num, index_named, parse_count, write_flat, write_map, Row};
 use crate::args::is_keyword;
 use crate::engine::pool::search_pool;
 use crate::error::{Error, Result};
@@ -256,12 +256,7 @@ pub fn run(ctx: &Context, ix: &Index, req: &SearchRequest) -> Result<Outcome> {
 
 /// The fields of one hit, in reply order: yielded distances first, then
 /// the hash's fields (all of them, or those RETURN names).
-pub fn hit_fields(
-    ctx: &Context,
-    ix: &Index,
-    req: &SearchRequest,
-    hit: &Hit,
-) -> Vec<(Vec<u8>, Vec<u8>)> {
+pub fn hit_fields(ctx: &Context, ix: &Index, req: &SearchRequest, hit: &Hit) -> Row {
     let yields: HashMap<&str, f64> = hit.yields.iter().map(|(n, d)| (n.as_str(), *d)).collect();
     // The hash is opened only when a field of it is wanted.
     let open = || ReadKey::open(ctx, &crate::ffi::string(ctx, &hit.key));
@@ -373,7 +368,7 @@ pub fn ft_search(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
 
 /// Reads the page's hashes and replies (main thread).
 fn finish(ctx: &Context, ix: &Shared, req: &SearchRequest, out: &Outcome) {
-    let rows: Vec<Vec<(Vec<u8>, Vec<u8>)>> = if req.nocontent {
+    let rows: Vec<Row> = if req.nocontent {
         Vec::new()
     } else {
         let r = registry::read(ix);
@@ -411,7 +406,7 @@ impl Finish for Done {
     }
 }
 
-fn reply(ctx: &Context, req: &SearchRequest, out: &Outcome, rows: &[Vec<(Vec<u8>, Vec<u8>)>]) {
+fn reply(ctx: &Context, req: &SearchRequest, out: &Outcome, rows: &[Row]) {
     let r = Reply::new(ctx);
     if r.resp3() {
         r.map(5);
@@ -431,12 +426,7 @@ fn reply(ctx: &Context, req: &SearchRequest, out: &Outcome, rows: &[Vec<(Vec<u8>
                 r.double(h.score);
             }
             r.bulk(b"extra_attributes");
-            let fields = rows.get(n).map_or(&[][..], |v| v.as_slice());
-            r.map(fields.len());
-            for (f, v) in fields {
-                r.bulk(f);
-                r.bulk(v);
-            }
+            write_map(&r, rows.get(n).map_or(&[][..], |v| v.as_slice()));
             r.bulk(b"values");
             r.array(0);
         }
@@ -455,12 +445,7 @@ fn reply(ctx: &Context, req: &SearchRequest, out: &Outcome, rows: &[Vec<(Vec<u8>
             r.bulk(fmt_num(h.score).as_bytes());
         }
         if !req.nocontent {
-            let fields = rows.get(n).map_or(&[][..], |v| v.as_slice());
-            r.array(fields.len() * 2);
-            for (f, v) in fields {
-                r.bulk(f);
-                r.bulk(v);
-            }
+            write_flat(&r, rows.get(n).map_or(&[][..], |v| v.as_slice()));
         }
     }
 }
