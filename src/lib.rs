@@ -24,6 +24,7 @@ pub mod info;
 pub mod model;
 pub mod persistence;
 pub mod reply;
+pub mod script;
 pub mod search;
 pub mod tensor;
 pub mod types;

@@ -16,6 +16,8 @@ pub mod torch;
 #[cfg(feature = "torch")]
 mod torch_model;
 #[cfg(feature = "torch")]
+mod torch_script;
+#[cfg(feature = "torch")]
 mod torch_shim;
 #[cfg(feature = "onnx")]
 mod watchdog;
@@ -61,6 +63,22 @@ impl BackendKind {
             BackendKind::Onnx => cfg!(feature = "onnx"),
             BackendKind::Tf | BackendKind::Tflite => false,
         }
+    }
+}
+
+/// Compiles a TorchScript script for `device`, checking its entry points.
+/// The error's flag is true when the cause is this host, not the source.
+pub fn compile_script(
+    device: crate::model::Device,
+    source: &[u8],
+    entry_points: &[String],
+) -> Result<std::sync::Arc<dyn crate::script::ScriptRuntime>, (crate::error::Error, bool)> {
+    #[cfg(feature = "torch")]
+    return torch_script::compile(device, source, entry_points);
+    #[cfg(not(feature = "torch"))]
+    {
+        let _ = (device, source, entry_points);
+        Err((crate::error::Error::err("Could not load backend"), true))
     }
 }
 
