@@ -55,10 +55,12 @@ fn torch() {
     println!("cargo:rustc-env=REDISAI_TORCH_VERSION={version}");
 }
 
-/// The C++ shim (the TorchScript module: load, forward()'s schema, forward),
+/// The C++ shim (the TorchScript module: load, forward()'s schema, forward;
+/// scripts: compile, entry points, call, and their custom operators),
 /// built against the wheel's headers next to `torch/lib`.
 fn shim(lib_dir: &Path) {
     println!("cargo:rerun-if-changed=shim/torch_module.cpp");
+    println!("cargo:rerun-if-changed=shim/torch_script.cpp");
     let Some(root) = lib_dir.parent() else {
         return;
     };
@@ -66,6 +68,7 @@ fn shim(lib_dir: &Path) {
     cc::Build::new()
         .cpp(true)
         .file("shim/torch_module.cpp")
+        .file("shim/torch_script.cpp")
         .include(&include)
         .include(include.join("torch/csrc/api/include"))
         .flag("-std=c++17")

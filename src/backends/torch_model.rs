@@ -23,7 +23,7 @@ struct TorchModel {
 }
 
 /// libtorch's message without the C++ stack trace it appends.
-fn text(e: TchError) -> String {
+pub(super) fn text(e: TchError) -> String {
     let t = match e {
         TchError::Torch(t) => t,
         other => other.to_string(),
@@ -31,7 +31,7 @@ fn text(e: TchError) -> String {
     trim_backtrace(t)
 }
 
-fn trim_backtrace(t: String) -> String {
+pub(super) fn trim_backtrace(t: String) -> String {
     match t.find("Exception raised from") {
         Some(i) => t[..i].trim_end().to_string(),
         None => t,
@@ -41,7 +41,7 @@ fn trim_backtrace(t: String) -> String {
 /// INTER_OP_PARALLELISM can be set once per process, before any inter-op
 /// work; INTRA_OP_PARALLELISM is per thread (OpenMP), so each worker
 /// applies it before its first run.
-fn apply_threads() {
+pub(super) fn apply_threads() {
     static INTER: Once = Once::new();
     thread_local!(static INTRA: Cell<bool> = const { Cell::new(false) });
     INTER.call_once(|| {
@@ -124,7 +124,7 @@ fn dtype_of(kind: Kind) -> Result<DType, Error> {
     })
 }
 
-fn to_torch(t: &Tensor, device: tch::Device) -> Result<tch::Tensor, TchError> {
+pub(super) fn to_torch(t: &Tensor, device: tch::Device) -> Result<tch::Tensor, TchError> {
     let kind = kind_of(t.dtype()).map_err(|e| TchError::Kind(e.reply_text()))?;
     let x = tch::Tensor::f_from_data_size(t.data(), t.shape(), kind)?;
     if device == tch::Device::Cpu {
@@ -134,7 +134,7 @@ fn to_torch(t: &Tensor, device: tch::Device) -> Result<tch::Tensor, TchError> {
     }
 }
 
-fn from_torch(t: &tch::Tensor) -> Result<Tensor, Error> {
+pub(super) fn from_torch(t: &tch::Tensor) -> Result<Tensor, Error> {
     let torch = |e: TchError| Error::raw(text(e));
     let kind = t.f_kind().map_err(torch)?;
     let dtype = dtype_of(kind)?;

@@ -126,14 +126,22 @@ fn run_inline(
     Ok(RedisValue::SimpleStringStatic("OK"))
 }
 
-/// A finished execution, handed to the main thread.
-struct Completion {
+/// A finished execution (model or script), handed to the main thread.
+pub struct Completion {
     db: c_int,
     outputs: Vec<Vec<u8>>,
     outcome: Option<Outcome>,
 }
 
 impl Completion {
+    pub fn new(db: c_int, outputs: Vec<Vec<u8>>, outcome: Outcome) -> Completion {
+        Completion {
+            db,
+            outputs,
+            outcome: Some(outcome),
+        }
+    }
+
     /// Writes the outputs; the first write error, if any, is returned.
     fn write(&mut self, ctx: &Context, tensors: Vec<Option<Tensor>>) -> Result<()> {
         let mut first_error = None;

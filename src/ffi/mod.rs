@@ -24,6 +24,7 @@ pub mod held;
 pub mod module_path;
 pub mod panic;
 pub mod scan;
+pub mod script_call;
 
 use std::os::raw::c_int;
 

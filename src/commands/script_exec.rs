@@ -1,0 +1,132 @@
+//! AI.SCRIPTEXECUTE and the deprecated AI.SCRIPTRUN: the script is looked
+//! up, the call parsed and its inputs snapshotted on the main thread; the
+//! script runs on its device queue, as the calling client (database, ACL
+//! user) for any `redis.execute` it makes; the outputs are written back on
+//! the main thread and replicated as `AI.TENSORSET … BLOB`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use redis_module::{Context, ContextFlags, RedisString, RedisValue};
+
+use super::execute::Completion;
+use super::refuse_in_transaction;
+use super::tensor::ERR_EMPTY as ERR_TENSOR_EMPTY;
+use crate::args::Arg;
+use crate::engine::{self, Outcome, Task};
+use crate::error::{Error, Result};
+use crate::ffi::block;
+use crate::ffi::script_call::current_user;
+use crate::script::call::{with_env, CallEnv};
+use crate::script::{parse_scriptexecute, parse_scriptrun, Script, ScriptCall, ERR_EMPTY};
+use crate::tensor::Tensor;
+use crate::types::{script_type, tensor_type};
+
+/// `AI.SCRIPTEXECUTE key fn [KEYS n …] [INPUTS n …] [ARGS n …] [OUTPUTS n …] [TIMEOUT ms]`
+pub fn scriptexecute(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    if args.len() < 3 {
+        return Err(Error::Arity("AI.SCRIPTEXECUTE"));
+    }
+    run(ctx, args, |a| parse_scriptexecute(a, false))
+}
+
+/// `AI.SCRIPTRUN key fn [TIMEOUT ms] INPUTS … [$ …] OUTPUTS …`
+pub fn scriptrun(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    if args.len() < 3 {
+        return Err(Error::Arity("AI.SCRIPTRUN"));
+    }
+    run(ctx, args, parse_scriptrun)
+}
+
+/// Everything a script call needs, owned, for a worker thread.
+pub struct Prepared {
+    pub function: String,
+    pub keys: Vec<Vec<u8>>,
+    pub args: Vec<Vec<u8>>,
+    pub n_outputs: usize,
+    pub env: CallEnv,
+}
+
+impl Prepared {
+    pub fn new<T: Arg>(ctx: &Context, argv: &[T], call: &ScriptCall) -> Prepared {
+        let bytes = |idx: &[usize]| idx.iter().map(|&i| argv[i].bytes().to_vec()).collect();
+        Prepared {
+            function: String::from_utf8_lossy(&call.function).into_owned(),
+            keys: bytes(&call.keys),
+            args: bytes(&call.args),
+            n_outputs: call.outputs.len(),
+            env: CallEnv {
+                db: block::selected_db(ctx),
+                user: current_user(ctx),
+            },
+        }
+    }
+
+    /// Runs the script now, on the calling worker thread.
+    pub fn run(&self, script: &Script, inputs: &[&Tensor]) -> Result<Vec<Tensor>> {
+        let out = with_env(self.env.clone(), || {
+            script.run(&self.function, inputs, &self.keys, &self.args)
+        })?;
+        if out.len() != self.n_outputs {
+            return Err(Error::raw(format!(
+                "Function returned unexpected number of outputs - {}",
+                self.function
+            )));
+        }
+        Ok(out)
+    }
+}
+
+fn run(
+    ctx: &Context,
+    args: &[RedisString],
+    parse: impl Fn(&[RedisString]) -> Result<ScriptCall>,
+) -> Result<RedisValue> {
+    refuse_in_transaction(ctx)?;
+    if ctx.get_flags().contains(ContextFlags::DENY_BLOCKING) {
+        return Err(Error::err(super::ERR_IN_TRANSACTION));
+    }
+    let script =
+        script_type::read(&ctx.open_key(&args[1]))?.ok_or_else(|| Error::err(ERR_EMPTY))?;
+    let call = parse(args)?;
+    let inputs = call
+        .inputs
+        .iter()
+        .map(|&i| {
+            tensor_type::read(&ctx.open_key(&args[i]))?.ok_or_else(|| Error::err(ERR_TENSOR_EMPTY))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // Decision 5: an output key of another type fails now, before the run.
+    for &o in &call.outputs {
+        tensor_type::read(&ctx.open_key(&args[o]))?;
+    }
+    let outputs: Vec<Vec<u8>> = call
+        .outputs
+        .iter()
+        .map(|&o| args[o].as_slice().to_vec())
+        .collect();
+    let prepared = Prepared::new(ctx, args, &call);
+    let queue = script.queue_name();
+    engine::ensure_queue(&queue)?;
+    let db = block::selected_db(ctx);
+    let blocked = block::block(ctx)?;
+    let now = Instant::now();
+    let task = Task {
+        enqueued: now,
+        deadline: call.timeout.map(|t| now + Duration::from_millis(t)),
+        run: Box::new(move |timed_out| {
+            let outcome = if timed_out {
+                Outcome::TimedOut
+            } else {
+                let refs: Vec<&Tensor> = inputs.iter().map(Arc::as_ref).collect();
+                let result = prepared.run(&script, &refs);
+                Outcome::Done(result.map(|v| v.into_iter().map(Some).collect()))
+            };
+            blocked.unblock(Box::new(Completion::new(db, outputs, outcome)));
+        }),
+    };
+    if let Err(task) = engine::submit_task(&queue, task) {
+        (task.run)(true);
+    }
+    Ok(RedisValue::NoReply)
+}
