@@ -2,21 +2,22 @@
 
 use std::os::raw::c_int;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use redis_module::{Context, ContextFlags, RedisString, RedisValue};
 
 use super::execute::write_output;
 use super::refuse_in_transaction;
 use super::tensor::{reply_tensor, ERR_EMPTY as ERR_TENSOR_EMPTY};
-use crate::dag::{parse, Dag, Flavor, Keyspace, Op, OpResult};
-use crate::engine::{self, Task};
+use crate::dag::{self, parse, Dag, Finished, Flavor, Keyspace, Op, OpResult};
 use crate::error::{Error, Result};
 use crate::ffi::block::{self, Finish};
 use crate::model::{Model, ERR_EMPTY};
 use crate::reply::Reply;
+use crate::script::call::CallEnv;
+use crate::script::{Script, ERR_EMPTY as ERR_SCRIPT_EMPTY};
 use crate::tensor::Tensor;
-use crate::types::{model_type, tensor_type};
+use crate::types::{model_type, script_type, tensor_type, vecset_type};
+use crate::vector::VecSet;
 
 struct Keys<'a>(&'a Context);
 
@@ -29,6 +30,19 @@ impl Keyspace for Keys<'_> {
     fn model(&self, key: &[u8]) -> Result<Arc<Model>> {
         let k = self.0.open_key(&crate::ffi::string(self.0, key));
         model_type::read(&k)?.ok_or_else(|| Error::err(ERR_EMPTY))
+    }
+
+    fn script(&self, key: &[u8]) -> Result<Arc<Script>> {
+        let k = self.0.open_key(&crate::ffi::string(self.0, key));
+        script_type::read(&k)?.ok_or_else(|| Error::err(ERR_SCRIPT_EMPTY))
+    }
+
+    fn vset(&self, key: &[u8]) -> Result<Option<Arc<VecSet>>> {
+        vecset_type::read(&self.0.open_key(&crate::ffi::string(self.0, key)))
+    }
+
+    fn caller(&self) -> CallEnv {
+        super::script_exec::caller(self.0)
     }
 }
 
@@ -53,26 +67,34 @@ fn dag(ctx: &Context, args: &[RedisString], flavor: Flavor) -> Result<RedisValue
     if ctx.get_flags().contains(ContextFlags::DENY_BLOCKING) {
         return Err(Error::err(super::ERR_IN_TRANSACTION));
     }
-    let mut dag = parse(args, flavor, &Keys(ctx))?;
+    let dag = parse(args, flavor, &Keys(ctx))?;
     // Decision 5, for DAGs: a PERSIST key of another type fails now.
     for (key, _) in &dag.persist {
         tensor_type::read(&ctx.open_key(&crate::ffi::string(ctx, key)))?;
     }
     let db = block::selected_db(ctx);
-    let blocked = block::block(ctx)?;
-    let now = Instant::now();
-    let queue = dag.queue.clone();
-    let task = Task {
-        enqueued: now,
-        deadline: dag.timeout.map(|t| now + Duration::from_millis(t)),
-        run: Box::new(move |timed_out| {
-            let results = if timed_out { None } else { Some(dag.run()) };
-            blocked.unblock(Box::new(DagDone { db, dag, results }));
-        }),
-    };
-    if let Err(task) = engine::submit_task(&queue, task) {
-        (task.run)(true);
+    if dag.is_trivial() {
+        // Only TENSORSET/TENSORGET: nothing for a worker to do.
+        let results = vec![OpResult::Ok; dag.ops.len()];
+        DagDone {
+            db,
+            dag,
+            results: Some(results),
+        }
+        .reply(ctx);
+        return Ok(RedisValue::NoReply);
     }
+    let blocked = block::block(ctx)?;
+    dag::start(
+        dag,
+        Box::new(move |f: Finished| {
+            blocked.unblock(Box::new(DagDone {
+                db,
+                dag: f.dag,
+                results: f.results,
+            }));
+        }),
+    );
     Ok(RedisValue::NoReply)
 }
 

@@ -12,13 +12,12 @@ use redis_module::{Context, ContextFlags, RedisString, RedisValue};
 use super::execute::Completion;
 use super::refuse_in_transaction;
 use super::tensor::ERR_EMPTY as ERR_TENSOR_EMPTY;
-use crate::args::Arg;
 use crate::engine::{self, Outcome, Task};
 use crate::error::{Error, Result};
 use crate::ffi::block;
 use crate::ffi::script_call::current_user;
-use crate::script::call::{with_env, CallEnv};
-use crate::script::{parse_scriptexecute, parse_scriptrun, Script, ScriptCall, ERR_EMPTY};
+use crate::script::call::CallEnv;
+use crate::script::{parse_scriptexecute, parse_scriptrun, Invocation, ScriptCall, ERR_EMPTY};
 use crate::tensor::Tensor;
 use crate::types::{script_type, tensor_type};
 
@@ -36,45 +35,6 @@ pub fn scriptrun(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         return Err(Error::Arity("AI.SCRIPTRUN"));
     }
     run(ctx, args, parse_scriptrun)
-}
-
-/// Everything a script call needs, owned, for a worker thread.
-pub struct Prepared {
-    pub function: String,
-    pub keys: Vec<Vec<u8>>,
-    pub args: Vec<Vec<u8>>,
-    pub n_outputs: usize,
-    pub env: CallEnv,
-}
-
-impl Prepared {
-    pub fn new<T: Arg>(ctx: &Context, argv: &[T], call: &ScriptCall) -> Prepared {
-        let bytes = |idx: &[usize]| idx.iter().map(|&i| argv[i].bytes().to_vec()).collect();
-        Prepared {
-            function: String::from_utf8_lossy(&call.function).into_owned(),
-            keys: bytes(&call.keys),
-            args: bytes(&call.args),
-            n_outputs: call.outputs.len(),
-            env: CallEnv {
-                db: block::selected_db(ctx),
-                user: current_user(ctx),
-            },
-        }
-    }
-
-    /// Runs the script now, on the calling worker thread.
-    pub fn run(&self, script: &Script, inputs: &[&Tensor]) -> Result<Vec<Tensor>> {
-        let out = with_env(self.env.clone(), || {
-            script.run(&self.function, inputs, &self.keys, &self.args)
-        })?;
-        if out.len() != self.n_outputs {
-            return Err(Error::raw(format!(
-                "Function returned unexpected number of outputs - {}",
-                self.function
-            )));
-        }
-        Ok(out)
-    }
 }
 
 fn run(
@@ -105,7 +65,7 @@ fn run(
         .iter()
         .map(|&o| args[o].as_slice().to_vec())
         .collect();
-    let prepared = Prepared::new(ctx, args, &call);
+    let prepared = Invocation::new(args, &call, caller(ctx));
     let queue = script.queue_name();
     engine::ensure_queue(&queue)?;
     let db = block::selected_db(ctx);
@@ -129,4 +89,12 @@ fn run(
         (task.run)(true);
     }
     Ok(RedisValue::NoReply)
+}
+
+/// The calling client, for a script's `redis.execute`.
+pub fn caller(ctx: &Context) -> CallEnv {
+    CallEnv {
+        db: block::selected_db(ctx),
+        user: current_user(ctx),
+    }
 }

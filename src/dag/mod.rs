@@ -4,18 +4,26 @@
 //! A DAG is parsed on the main thread into slots (one per tensor version:
 //! each op output makes a new version of its name, so later ops see the
 //! latest) and ops over slot indices. LOADed tensors are snapshots and
-//! TENSORSETs are built at parse time. The DAG then runs as one task on a
-//! device queue (the first model's, else `CPU`), its ops in order; the first
-//! failing op stops it, and the ops after it reply `NA`.
+//! TENSORSETs are built at parse time. Then each model, script or VSIM op
+//! goes to its own device queue (see [`run`]): ops on one device run in DAG
+//! order, ops on different devices in parallel once their inputs exist, and
+//! a model op is an ordinary job there, so it batches with standalone
+//! requests. The first failing op stops the DAG; the ops not yet started
+//! reply `NA`.
 
 mod parse;
+mod run;
+mod vsim;
 
 pub use parse::{dag_keys, parse, Flavor, Keyspace};
+pub use run::{start, Finished};
+pub use vsim::VsimOp;
 
 use std::sync::Arc;
 
 use crate::error::Error;
 use crate::model::Model;
+use crate::script::{Invocation, Script};
 use crate::tensor::{GetFormat, Tensor};
 
 /// One op of a DAG.
@@ -31,6 +39,41 @@ pub enum Op {
         inputs: Vec<usize>,
         outputs: Vec<usize>,
     },
+    Script {
+        script: Arc<Script>,
+        call: Invocation,
+        inputs: Vec<usize>,
+        outputs: Vec<usize>,
+    },
+    /// AI.VSIM on a vector set, from a DAG tensor.
+    Vsim(Box<VsimOp>),
+}
+
+impl Op {
+    /// The device queue the op runs on; `None` for the ops done at parse
+    /// time or at reply time.
+    pub fn queue(&self) -> Option<String> {
+        match self {
+            Op::TensorSet | Op::TensorGet { .. } => None,
+            Op::Model { model, .. } => Some(model.queue_name()),
+            Op::Script { script, .. } => Some(script.queue_name()),
+            Op::Vsim(_) => Some("CPU".to_string()),
+        }
+    }
+
+    /// The slots the op reads and writes.
+    pub fn io(&self) -> (&[usize], &[usize]) {
+        match self {
+            Op::TensorSet | Op::TensorGet { .. } => (&[], &[]),
+            Op::Model {
+                inputs, outputs, ..
+            }
+            | Op::Script {
+                inputs, outputs, ..
+            } => (inputs, outputs),
+            Op::Vsim(v) => (std::slice::from_ref(&v.query), &v.outputs),
+        }
+    }
 }
 
 /// A parsed DAG, ready to run.
@@ -41,8 +84,6 @@ pub struct Dag {
     pub persist: Vec<(Vec<u8>, usize)>,
     /// TIMEOUT in milliseconds.
     pub timeout: Option<u64>,
-    /// The device queue the DAG runs on.
-    pub queue: String,
 }
 
 /// How one op ended.
@@ -55,59 +96,14 @@ pub enum OpResult {
 }
 
 impl Dag {
-    /// Runs the ops in order (on a worker thread). Returns one result per op.
-    pub fn run(&mut self) -> Vec<OpResult> {
-        let mut results = Vec::with_capacity(self.ops.len());
-        let mut failed = false;
-        for op in &self.ops {
-            if failed {
-                results.push(OpResult::NotRun);
-                continue;
-            }
-            let r = match op {
-                Op::TensorSet | Op::TensorGet { .. } => OpResult::Ok,
-                Op::Model {
-                    model,
-                    inputs,
-                    outputs,
-                } => run_model(model, inputs, outputs, &mut self.slots),
-            };
-            failed = matches!(r, OpResult::Err(_));
-            results.push(r);
-        }
-        results
-    }
-
     /// Whether every op succeeded (then PERSIST happens).
     pub fn succeeded(results: &[OpResult]) -> bool {
         results.iter().all(|r| *r == OpResult::Ok)
     }
-}
 
-fn run_model(
-    model: &Model,
-    inputs: &[usize],
-    outputs: &[usize],
-    slots: &mut [Option<Arc<Tensor>>],
-) -> OpResult {
-    let args: Option<Vec<Arc<Tensor>>> = inputs
-        .iter()
-        .map(|&i| slots.get(i).cloned().flatten())
-        .collect();
-    let Some(args) = args else {
-        return OpResult::Err(Error::err("INPUT key cannot be found in DAG"));
-    };
-    let refs: Vec<&Tensor> = args.iter().map(|t| t.as_ref()).collect();
-    match crate::engine::run_now(model, &refs) {
-        Ok(produced) => {
-            for (&slot, t) in outputs.iter().zip(produced) {
-                if let (Some(s), Some(t)) = (slots.get_mut(slot), t) {
-                    *s = Some(Arc::new(t));
-                }
-            }
-            OpResult::Ok
-        }
-        Err(e) => OpResult::Err(e),
+    /// Whether nothing needs a worker (only TENSORSET and TENSORGET).
+    pub fn is_trivial(&self) -> bool {
+        self.ops.iter().all(|o| o.queue().is_none())
     }
 }
 

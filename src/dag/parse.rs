@@ -3,11 +3,15 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::vsim::{self, VsimOp};
 use super::{Dag, Op};
 use crate::args::{is_keyword, Arg};
 use crate::error::{Error, Result};
 use crate::model::{parse_modelexecute, parse_modelrun, Model};
+use crate::script::call::CallEnv;
+use crate::script::{parse_scriptexecute, parse_scriptrun, Invocation, Script};
 use crate::tensor::{parse_i64, parse_tensorget, parse_tensorset, Tensor};
+use crate::vector::VecSet;
 
 /// Which DAG command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +48,12 @@ pub trait Keyspace {
     fn tensor(&self, key: &[u8]) -> Result<Arc<Tensor>>;
     /// A model, or `ERR model key is empty` / WRONGTYPE.
     fn model(&self, key: &[u8]) -> Result<Arc<Model>>;
+    /// A script, or `ERR script key is empty` / WRONGTYPE.
+    fn script(&self, key: &[u8]) -> Result<Arc<Script>>;
+    /// A vector set (`None`: no such key), or WRONGTYPE.
+    fn vset(&self, key: &[u8]) -> Result<Option<Arc<VecSet>>>;
+    /// The calling client, for the scripts' `redis.execute`.
+    fn caller(&self) -> CallEnv;
 }
 
 const SEP: &str = "|>";
@@ -188,7 +198,6 @@ pub fn parse<T: Arg>(args: &[T], flavor: Flavor, ks: &impl Keyspace) -> Result<D
         return Err(Error::err("DAG is empty"));
     }
     let mut ops = Vec::new();
-    let mut queue = None;
     for op in ops_args.split(|a| is_keyword(a, SEP)) {
         let Some(first) = op.first() else {
             return Err(unexpected(&SEP));
@@ -196,7 +205,7 @@ pub fn parse<T: Arg>(args: &[T], flavor: Flavor, ks: &impl Keyspace) -> Result<D
         if ops.len() == MAX_DAG_OPS {
             return Err(Error::err(format!("DAG has more than {MAX_DAG_OPS} ops")));
         }
-        ops.push(parse_op(op, first, flavor, ks, &mut names, &mut queue)?);
+        ops.push(parse_op(op, first, flavor, ks, &mut names)?);
         if names.created > MAX_DAG_TENSOR_BYTES {
             return Err(Error::err(format!(
                 "the tensors set in the DAG exceed {MAX_DAG_TENSOR_BYTES} bytes"
@@ -223,7 +232,6 @@ pub fn parse<T: Arg>(args: &[T], flavor: Flavor, ks: &impl Keyspace) -> Result<D
         ops,
         persist,
         timeout,
-        queue: queue.unwrap_or_else(|| "CPU".to_string()),
     })
 }
 
@@ -233,7 +241,6 @@ fn parse_op<T: Arg>(
     flavor: Flavor,
     ks: &impl Keyspace,
     names: &mut Names,
-    queue: &mut Option<String>,
 ) -> Result<Op> {
     let is = |k: &str| is_keyword(first, k);
     if is("AI.TENSORSET") {
@@ -272,21 +279,25 @@ fn parse_op<T: Arg>(
         }
         false
     } else if is("AI.SCRIPTEXECUTE") {
-        return Err(match flavor {
-            Flavor::ExecuteRo => {
-                Error::err("AI.SCRIPTEXECUTE command cannot be specified in a read-only DAG")
-            }
-            Flavor::Run | Flavor::RunRo => {
-                Error::raw("AI.SCRIPTEXECUTE cannot be used in a deprecated AI.DAGRUN command")
-            }
-            Flavor::Execute => Error::err("script key is empty"),
-        });
+        return match flavor {
+            Flavor::ExecuteRo => Err(Error::err(
+                "AI.SCRIPTEXECUTE command cannot be specified in a read-only DAG",
+            )),
+            Flavor::Run | Flavor::RunRo => Err(Error::raw(
+                "AI.SCRIPTEXECUTE cannot be used in a deprecated AI.DAGRUN command",
+            )),
+            Flavor::Execute => script_op(op, true, ks, names),
+        };
     } else if is("AI.SCRIPTRUN") {
-        return Err(if flavor.deprecated() {
-            Error::err("script key is empty")
+        return if flavor.deprecated() {
+            script_op(op, false, ks, names)
         } else {
-            Error::raw("Deprecated AI.SCRIPTRUN cannot be used in AI.DAGEXECUTE command")
-        });
+            Err(Error::raw(
+                "Deprecated AI.SCRIPTRUN cannot be used in AI.DAGEXECUTE command",
+            ))
+        };
+    } else if is("AI.VSIM") {
+        return vsim_op(op, ks, names);
     } else {
         return Err(Error::raw("Unsupported command within DAG"));
     };
@@ -317,7 +328,6 @@ fn parse_op<T: Arg>(
         .iter()
         .map(|&o| names.define(op[o].bytes(), None))
         .collect();
-    queue.get_or_insert_with(|| model.queue_name());
     Ok(Op::Model {
         model,
         inputs,
@@ -325,9 +335,68 @@ fn parse_op<T: Arg>(
     })
 }
 
+/// An AI.SCRIPTEXECUTE (`execute`) or AI.SCRIPTRUN op.
+fn script_op<T: Arg>(op: &[T], execute: bool, ks: &impl Keyspace, names: &mut Names) -> Result<Op> {
+    let cmd = if execute {
+        "AI.SCRIPTEXECUTE"
+    } else {
+        "AI.SCRIPTRUN"
+    };
+    if op.len() < 3 {
+        return Err(Error::Arity(cmd));
+    }
+    let script = ks.script(op[1].bytes())?;
+    let c = if execute {
+        parse_scriptexecute(op, true)?
+    } else {
+        parse_scriptrun(op)?
+    };
+    if c.timeout.is_some() {
+        return Err(Error::err("TIMEOUT not allowed within a DAG command"));
+    }
+    let inputs = c
+        .inputs
+        .iter()
+        .map(|&i| names.find(op[i].bytes()))
+        .collect::<Result<Vec<_>>>()?;
+    let call = Invocation::new(op, &c, ks.caller());
+    let outputs = c
+        .outputs
+        .iter()
+        .map(|&o| names.define(op[o].bytes(), None))
+        .collect();
+    Ok(Op::Script {
+        script,
+        call,
+        inputs,
+        outputs,
+    })
+}
+
+/// An AI.VSIM op (see [`vsim`]).
+fn vsim_op<T: Arg>(op: &[T], ks: &impl Keyspace, names: &mut Names) -> Result<Op> {
+    let parsed = vsim::parse_op(op)?;
+    let set = ks
+        .vset(op[1].bytes())?
+        .ok_or_else(|| Error::err("AI.VSIM: no vector set at this key"))?;
+    let query = names.find(op[parsed.query].bytes())?;
+    let outputs = vec![
+        names.define(op[parsed.ids].bytes(), None),
+        names.define(op[parsed.scores].bytes(), None),
+    ];
+    Ok(Op::Vsim(Box::new(VsimOp {
+        set,
+        opts: parsed.opts,
+        query,
+        outputs,
+    })))
+}
+
 /// Key positions of a DAG command, for getkeys-api (Decision 8): LOAD and
-/// PERSIST keys and the ROUTING value wherever they stand in the header, and
-/// the model of every model op.
+/// PERSIST keys and the ROUTING value wherever they stand in the header, the
+/// model, script or vector set of every op, and a script op's KEYS (the
+/// keys its `redis.execute` calls may touch). Op INPUTS and OUTPUTS are
+/// DAG-local names, not keys.
 pub fn dag_keys(args: &[&[u8]]) -> Vec<usize> {
     let eq = |a: &[u8], k: &str| a.eq_ignore_ascii_case(k.as_bytes());
     let end = args.iter().position(|a| eq(a, SEP)).unwrap_or(args.len());
@@ -352,16 +421,27 @@ pub fn dag_keys(args: &[&[u8]]) -> Vec<usize> {
             i += 1;
         }
     }
-    let mut at_op_start = false;
-    for (j, a) in args.iter().enumerate().skip(end) {
-        if eq(a, SEP) {
-            at_op_start = true;
-            continue;
+    let ops = args.get(end + 1..).unwrap_or(&[]);
+    let mut start = end + 1;
+    for op in ops.split(|a| eq(a, SEP)) {
+        if let Some(first) = op.first() {
+            let named = [
+                "AI.MODELEXECUTE",
+                "AI.MODELRUN",
+                "AI.SCRIPTEXECUTE",
+                "AI.SCRIPTRUN",
+                "AI.VSIM",
+            ];
+            if named.iter().any(|k| eq(first, k)) && op.len() > 1 {
+                keys.push(start + 1);
+            }
+            if eq(first, "AI.SCRIPTEXECUTE") {
+                if let Ok(c) = parse_scriptexecute(op, true) {
+                    keys.extend(c.keys.iter().map(|&k| start + k));
+                }
+            }
         }
-        if at_op_start && (eq(a, "AI.MODELEXECUTE") || eq(a, "AI.MODELRUN")) && j + 1 < args.len() {
-            keys.push(j + 1);
-        }
-        at_op_start = false;
+        start += op.len() + 1;
     }
     keys
 }

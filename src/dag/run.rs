@@ -1,0 +1,309 @@
+//! Running a DAG on the device queues.
+//!
+//! Each model, script or VSIM op is handed to its device's queue as soon
+//! as (a) every op before it on the same device has finished, so one
+//! device runs its ops in DAG order, and (b) its inputs exist. Ops on
+//! different devices therefore run in parallel when independent (RedisAI's
+//! per-device copies). A model op is an ordinary [`Job`], so it batches
+//! with standalone requests and other DAGs on the same model.
+//!
+//! The first error (or a TIMEOUT that passed while an op was queued) stops
+//! the DAG: nothing more is submitted, and when the ops in flight are done
+//! the completion callback gets the results. It is called exactly once, on
+//! the worker that finished the last op (or on the caller's thread when
+//! nothing needs a worker or nothing could be queued).
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::{Dag, Op, OpResult};
+use crate::engine::{self, Job, Outcome, Task};
+use crate::error::Error;
+use crate::tensor::Tensor;
+
+/// A DAG that ran. `results` is `None` when a TIMEOUT passed while one of
+/// its ops was queued (the reply is then `+TIMEDOUT`).
+pub struct Finished {
+    pub dag: Dag,
+    pub results: Option<Vec<OpResult>>,
+}
+
+type Done = Box<dyn FnOnce(Finished) + Send>;
+
+struct State {
+    dag: Dag,
+    results: Vec<Option<OpResult>>,
+    /// Per device queue: its ops, in DAG order, and how many have finished.
+    devices: Vec<(String, Vec<usize>, usize)>,
+    submitted: Vec<bool>,
+    in_flight: usize,
+    stopped: bool,
+    timed_out: bool,
+    deadline: Option<Instant>,
+    done: Option<Done>,
+}
+
+struct Running(Mutex<State>);
+
+impl Running {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// What to hand to a queue, taken under the lock and submitted after it.
+struct Ready {
+    op: usize,
+    inputs: Vec<Arc<Tensor>>,
+}
+
+/// Starts `dag`; `done` gets the outcome.
+pub fn start(dag: Dag, done: Done) {
+    let mut devices: Vec<(String, Vec<usize>, usize)> = Vec::new();
+    let mut results = Vec::with_capacity(dag.ops.len());
+    for (i, op) in dag.ops.iter().enumerate() {
+        match op.queue() {
+            None => results.push(Some(OpResult::Ok)),
+            Some(q) => {
+                results.push(None);
+                match devices.iter_mut().find(|(name, ..)| *name == q) {
+                    Some((_, ops, _)) => ops.push(i),
+                    None => devices.push((q, vec![i], 0)),
+                }
+            }
+        }
+    }
+    let deadline = dag
+        .timeout
+        .map(|t| Instant::now() + Duration::from_millis(t));
+    let n = dag.ops.len();
+    let running = Arc::new(Running(Mutex::new(State {
+        dag,
+        results,
+        devices,
+        submitted: vec![false; n],
+        in_flight: 0,
+        stopped: false,
+        timed_out: false,
+        deadline,
+        done: Some(done),
+    })));
+    advance(&running);
+}
+
+/// Submits what can run now; finishes the DAG when nothing is left.
+fn advance(running: &Arc<Running>) {
+    let (ready, finished) = {
+        let mut st = running.lock();
+        let ready = if st.stopped {
+            Vec::new()
+        } else {
+            pick(&mut st)
+        };
+        let finished = if ready.is_empty() && st.in_flight == 0 {
+            finish(&mut st)
+        } else {
+            None
+        };
+        (ready, finished)
+    };
+    if let Some((done, f)) = finished {
+        done(f);
+        return;
+    }
+    for r in ready {
+        submit(running, r);
+    }
+}
+
+/// The next op of each device, where its inputs exist. When nothing is in
+/// flight and nothing is ready, an input will never come (a model returned
+/// fewer tensors than it declared): that op fails.
+fn pick(st: &mut State) -> Vec<Ready> {
+    let mut ready = Vec::new();
+    let mut waiting = None;
+    for d in 0..st.devices.len() {
+        let (_, ops, finished) = &st.devices[d];
+        let Some(&op) = ops.get(*finished) else {
+            continue;
+        };
+        if st.submitted[op] {
+            continue;
+        }
+        let (inputs, _) = st.dag.ops[op].io();
+        let tensors: Option<Vec<Arc<Tensor>>> = inputs
+            .iter()
+            .map(|&s| st.dag.slots.get(s).cloned().flatten())
+            .collect();
+        match tensors {
+            Some(inputs) => {
+                st.submitted[op] = true;
+                st.in_flight += 1;
+                ready.push(Ready { op, inputs });
+            }
+            None => {
+                waiting.get_or_insert(op);
+            }
+        }
+    }
+    if let (true, 0, Some(op)) = (ready.is_empty(), st.in_flight, waiting) {
+        st.results[op] = Some(OpResult::Err(Error::err(
+            "INPUT key cannot be found in DAG",
+        )));
+        st.stopped = true;
+    }
+    ready
+}
+
+/// Takes the results once everything stopped. Ops never started are `NA`.
+fn finish(st: &mut State) -> Option<(Done, Finished)> {
+    let done = st.done.take()?;
+    let results = if st.timed_out {
+        None
+    } else {
+        Some(
+            st.results
+                .iter_mut()
+                .map(|r| r.take().unwrap_or(OpResult::NotRun))
+                .collect(),
+        )
+    };
+    let dag = Dag {
+        slots: std::mem::take(&mut st.dag.slots),
+        ops: std::mem::take(&mut st.dag.ops),
+        persist: std::mem::take(&mut st.dag.persist),
+        timeout: st.dag.timeout,
+    };
+    Some((done, Finished { dag, results }))
+}
+
+/// Records how op `op` ended, and moves on.
+fn complete(running: &Arc<Running>, op: usize, outcome: Outcome) {
+    {
+        let mut st = running.lock();
+        st.in_flight = st.in_flight.saturating_sub(1);
+        if let Some(d) = st
+            .devices
+            .iter_mut()
+            .find(|(_, ops, f)| ops.get(*f) == Some(&op))
+        {
+            d.2 += 1;
+        }
+        match outcome {
+            Outcome::TimedOut => {
+                st.timed_out = true;
+                st.stopped = true;
+            }
+            Outcome::Done(Err(e)) => {
+                st.results[op] = Some(OpResult::Err(e));
+                st.stopped = true;
+            }
+            Outcome::Done(Ok(tensors)) => {
+                let outputs = st.dag.ops[op].io().1.to_vec();
+                for (slot, t) in outputs.into_iter().zip(tensors) {
+                    if let (Some(s), Some(t)) = (st.dag.slots.get_mut(slot), t) {
+                        *s = Some(Arc::new(t));
+                    }
+                }
+                st.results[op] = Some(OpResult::Ok);
+            }
+        }
+    }
+    advance(running);
+}
+
+/// Hands one op to its queue.
+fn submit(running: &Arc<Running>, r: Ready) {
+    let (queue, deadline, work) = {
+        let st = running.lock();
+        let queue = st.dag.ops[r.op]
+            .queue()
+            .unwrap_or_else(|| "CPU".to_string());
+        let work = match &st.dag.ops[r.op] {
+            Op::Model { model, .. } => Work::Model(Arc::clone(model)),
+            Op::Script { script, call, .. } => Work::Script(Arc::clone(script), call.clone()),
+            Op::Vsim(v) => Work::Vsim(v.clone()),
+            Op::TensorSet | Op::TensorGet { .. } => Work::Nothing,
+        };
+        (queue, st.deadline, work)
+    };
+    let op = r.op;
+    let now = Instant::now();
+    let failed = match work {
+        Work::Nothing => {
+            complete(running, op, Outcome::Done(Ok(Vec::new())));
+            return;
+        }
+        Work::Model(model) => {
+            let back = Arc::clone(running);
+            let job = Job {
+                model,
+                inputs: r.inputs,
+                enqueued: now,
+                deadline,
+                done: Box::new(move |outcome| complete(&back, op, outcome)),
+            };
+            engine::submit(job).is_err()
+        }
+        Work::Script(script, call) => {
+            let back = Arc::clone(running);
+            let inputs = r.inputs;
+            let task = Task {
+                enqueued: now,
+                deadline,
+                run: Box::new(move |timed_out| {
+                    let outcome = if timed_out {
+                        Outcome::TimedOut
+                    } else {
+                        let refs: Vec<&Tensor> = inputs.iter().map(Arc::as_ref).collect();
+                        Outcome::Done(
+                            call.run(&script, &refs)
+                                .map(|v| v.into_iter().map(Some).collect()),
+                        )
+                    };
+                    complete(&back, op, outcome);
+                }),
+            };
+            submit_task(&queue, task)
+        }
+        Work::Vsim(v) => {
+            let back = Arc::clone(running);
+            let inputs = r.inputs;
+            let task = Task {
+                enqueued: now,
+                deadline,
+                run: Box::new(move |timed_out| {
+                    let outcome = if timed_out {
+                        Outcome::TimedOut
+                    } else {
+                        Outcome::Done(v.run(&inputs).map(|v| v.into_iter().map(Some).collect()))
+                    };
+                    complete(&back, op, outcome);
+                }),
+            };
+            submit_task(&queue, task)
+        }
+    };
+    if failed {
+        complete(
+            running,
+            op,
+            Outcome::Done(Err(Error::err(format!(
+                "the {queue} device queue is missing"
+            )))),
+        );
+    }
+}
+
+/// Queues a task; `true` if there is no such queue (the task did not run).
+fn submit_task(queue: &str, task: Task) -> bool {
+    let _ = engine::ensure_queue(queue);
+    engine::submit_task(queue, task).is_err()
+}
+
+enum Work {
+    Nothing,
+    Model(Arc<crate::model::Model>),
+    Script(Arc<crate::script::Script>, crate::script::Invocation),
+    Vsim(Box<super::VsimOp>),
+}
