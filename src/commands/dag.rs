@@ -67,15 +67,21 @@ fn dag(ctx: &Context, args: &[RedisString], flavor: Flavor) -> Result<RedisValue
     if ctx.get_flags().contains(ContextFlags::DENY_BLOCKING) {
         return Err(Error::err(super::ERR_IN_TRANSACTION));
     }
-    let dag = parse(args, flavor, &Keys(ctx))?;
+    let mut dag = parse(args, flavor, &Keys(ctx))?;
     // Decision 5, for DAGs: a PERSIST key of another type fails now.
     for (key, _) in &dag.persist {
         tensor_type::read(&ctx.open_key(&crate::ffi::string(ctx, key)))?;
     }
     let db = block::selected_db(ctx);
-    if dag.is_trivial() {
-        // Only TENSORSET/TENSORGET: nothing for a worker to do.
-        let results = vec![OpResult::Ok; dag.ops.len()];
+    // Leading model ops that run fast enough run here, as AI.MODELEXECUTE's
+    // inline runs do; the DAG is answered now if nothing else is left.
+    let (prior, all_done) =
+        dag::run_inline(&mut dag, |m, inputs| super::execute::runs_inline(m, inputs));
+    if all_done {
+        let results = prior
+            .into_iter()
+            .map(|r| r.unwrap_or(OpResult::NotRun))
+            .collect();
         DagDone {
             db,
             dag,
@@ -87,6 +93,7 @@ fn dag(ctx: &Context, args: &[RedisString], flavor: Flavor) -> Result<RedisValue
     let blocked = block::block(ctx)?;
     dag::start(
         dag,
+        prior,
         Box::new(move |f: Finished| {
             blocked.unblock(Box::new(DagDone {
                 db,

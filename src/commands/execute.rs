@@ -101,7 +101,7 @@ fn execute(ctx: &Context, args: &[RedisString], parse: Parser) -> Result<RedisVa
 /// handing it to a worker and back. It runs on the main thread, but only
 /// when its queue is idle (so it overtakes nothing, and its ONNX session is
 /// free) and it does not batch. A very slow run sends it back to its queue.
-fn runs_inline(model: &Model, inputs: &[Arc<Tensor>]) -> bool {
+pub fn runs_inline(model: &Model, inputs: &[Arc<Tensor>]) -> bool {
     model.meta.batchsize == 0
         && model
             .stats

@@ -16,7 +16,7 @@ mod run;
 mod vsim;
 
 pub use parse::{dag_keys, parse, Flavor, Keyspace};
-pub use run::{start, Finished};
+pub use run::{run_inline, start, Finished};
 pub use vsim::VsimOp;
 
 use std::sync::Arc;

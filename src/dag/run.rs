@@ -57,11 +57,68 @@ struct Ready {
     inputs: Vec<Arc<Tensor>>,
 }
 
-/// Starts `dag`; `done` gets the outcome.
-pub fn start(dag: Dag, done: Done) {
+/// Runs the DAG's leading model ops on the calling thread (the main
+/// thread) while `inline` allows each (a model whose runs are fast, on an
+/// idle queue: see AI.MODELEXECUTE's inline runs), in DAG order. Returns the
+/// results so far: `Some` for ops done (TENSORSET/TENSORGET included), and
+/// whether the whole DAG is done (every op ran, or one failed).
+pub fn run_inline(
+    dag: &mut Dag,
+    inline: impl Fn(&crate::model::Model, &[Arc<Tensor>]) -> bool,
+) -> (Vec<Option<OpResult>>, bool) {
+    let mut results: Vec<Option<OpResult>> = Vec::with_capacity(dag.ops.len());
+    for op in &dag.ops {
+        let Op::Model {
+            model,
+            inputs,
+            outputs,
+        } = op
+        else {
+            if op.queue().is_none() {
+                results.push(Some(OpResult::Ok));
+                continue;
+            }
+            break;
+        };
+        let args: Option<Vec<Arc<Tensor>>> = inputs
+            .iter()
+            .map(|&s| dag.slots.get(s).cloned().flatten())
+            .collect();
+        let Some(args) = args.filter(|a| inline(model, a)) else {
+            break;
+        };
+        let refs: Vec<&Tensor> = args.iter().map(Arc::as_ref).collect();
+        match engine::run_now(model, &refs) {
+            Ok(produced) => {
+                for (&slot, t) in outputs.iter().zip(produced) {
+                    if let (Some(s), Some(t)) = (dag.slots.get_mut(slot), t) {
+                        *s = Some(Arc::new(t));
+                    }
+                }
+                results.push(Some(OpResult::Ok));
+            }
+            Err(e) => {
+                results.push(Some(OpResult::Err(e)));
+                results.resize(dag.ops.len(), Some(OpResult::NotRun));
+                return (results, true);
+            }
+        }
+    }
+    let all = results.len() == dag.ops.len();
+    results.resize(dag.ops.len(), None);
+    (results, all)
+}
+
+/// Starts `dag`; `done` gets the outcome. `prior` holds the results of ops
+/// already run inline (see [`run_inline`]); empty when none were.
+pub fn start(dag: Dag, prior: Vec<Option<OpResult>>, done: Done) {
     let mut devices: Vec<(String, Vec<usize>, usize)> = Vec::new();
     let mut results = Vec::with_capacity(dag.ops.len());
     for (i, op) in dag.ops.iter().enumerate() {
+        if let Some(Some(r)) = prior.get(i) {
+            results.push(Some(r.clone()));
+            continue;
+        }
         match op.queue() {
             None => results.push(Some(OpResult::Ok)),
             Some(q) => {
