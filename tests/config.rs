@@ -99,6 +99,64 @@ fn ai_config_subcommands_and_errors() {
         .is_ok());
 }
 
+/// Every RedisAI 1.2.7 command is registered with arity -1, as RedisAI's
+/// were, and answers a bad argument count with the spec's text (§1.0,
+/// §1.2, §1.4), upper case, from the module, not from Redis.
+#[test]
+fn argument_counts_get_the_module_texts() {
+    let s = Server::start();
+    let mut c = s.conn();
+    let wrong = |cmd: &str| format!("ERR wrong number of arguments for '{cmd}' command");
+    let missing = |cmd: &str| format!("ERR missing arguments for '{cmd}' command");
+    let cases: &[(&[&str], String)] = &[
+        (&["AI.TENSORSET"], wrong("AI.TENSORSET")),
+        (&["AI.TENSORSET", "t", "FLOAT"], wrong("AI.TENSORSET")),
+        (&["AI.TENSORGET"], wrong("AI.TENSORGET")),
+        (
+            &["AI.TENSORGET", "t", "META", "BLOB", "x"],
+            wrong("AI.TENSORGET"),
+        ),
+        (&["AI.MODELSTORE"], wrong("AI.MODELSTORE")),
+        (
+            &["AI.MODELSTORE", "m", "TORCH", "CPU", "BLOB"],
+            wrong("AI.MODELSTORE"),
+        ),
+        (&["AI.MODELSET"], wrong("AI.MODELSET")),
+        (&["AI.MODELGET"], wrong("AI.MODELGET")),
+        (
+            &["AI.MODELGET", "m", "META", "BLOB", "x"],
+            wrong("AI.MODELGET"),
+        ),
+        (&["AI.MODELDEL"], wrong("AI.MODELDEL")),
+        (&["AI.MODELDEL", "m", "x"], wrong("AI.MODELDEL")),
+        (&["AI.MODELEXECUTE"], wrong("AI.MODELEXECUTE")),
+        (
+            &["AI.MODELEXECUTE", "m", "INPUTS", "1", "a", "OUTPUTS", "1"],
+            wrong("AI.MODELEXECUTE"),
+        ),
+        (&["AI.MODELRUN"], wrong("AI.MODELRUN")),
+        (
+            &["AI.MODELRUN", "m", "INPUTS", "a", "OUTPUTS"],
+            wrong("AI.MODELRUN"),
+        ),
+        (&["AI.DAGEXECUTE"], missing("AI.DAGEXECUTE")),
+        (&["AI.DAGEXECUTE_RO"], missing("AI.DAGEXECUTE_RO")),
+        (&["AI.DAGRUN"], wrong("AI.DAGRUN")),
+        (&["AI.DAGRUN_RO"], wrong("AI.DAGRUN_RO")),
+        (&["AI._MODELSCAN", "x"], wrong("AI._MODELSCAN")),
+        (&["AI.INFO"], wrong("AI.INFO")),
+        (&["AI.INFO", "m", "RESETSTAT", "x"], wrong("AI.INFO")),
+        (&["AI.CONFIG"], wrong("AI.CONFIG")),
+    ];
+    for (a, want) in cases {
+        assert_eq!(err(&mut c, a), *want, "{a:?}");
+    }
+    for (a, _) in cases {
+        let info = c.cmd(&["COMMAND", "INFO", a[0]]).expect("reply");
+        assert_eq!(info.array()[0].array()[1], Reply::Int(-1), "{}", a[0]);
+    }
+}
+
 #[test]
 fn load_time_arguments_apply() {
     let s = Server::with(

@@ -18,10 +18,23 @@ fn header_and_op_errors() {
     let cases: &[(&[&str], &str)] = &[
         (&[d, "LOAD", "1", "x", "|>"], "ERR missing arguments for 'AI.DAGEXECUTE' command"),
         (&["AI.DAGRUN", "|>", "AI.TENSORGET"], "ERR wrong number of arguments for 'AI.DAGRUN' command"),
+        // Arity -1: the module's own texts, not Redis's, also with no argument.
+        (&[d], "ERR missing arguments for 'AI.DAGEXECUTE' command"),
+        (&["AI.DAGEXECUTE_RO"], "ERR missing arguments for 'AI.DAGEXECUTE_RO' command"),
+        (&["AI.DAGEXECUTE_RO", "LOAD", "1", "x", "|>"], "ERR missing arguments for 'AI.DAGEXECUTE_RO' command"),
+        (&["AI.DAGRUN"], "ERR wrong number of arguments for 'AI.DAGRUN' command"),
+        (&["AI.DAGRUN_RO"], "ERR wrong number of arguments for 'AI.DAGRUN_RO' command"),
+        (&["AI.DAGRUN_RO", "LOAD", "1"], "ERR wrong number of arguments for 'AI.DAGRUN_RO' command"),
         (&[d, "LOAD", "1", "x", "LOAD", "1", "x", "|>", "AI.TENSORGET", "x"], "ERR Invalid DAG command. Unexpected argument:  LOAD"),
         (&[d, "LOAD", "1", "x", "BOGUS", "|>", "AI.TENSORGET", "x"], "ERR Invalid DAG command. Unexpected argument:  BOGUS"),
         (&[d, "LOAD", "1", "|>", "AI.TENSORGET", "x", "META"], "ERR missing arguments after LOAD keyword in DAG command"),
         (&[d, "LOAD", "0", "x", "|>", "AI.TENSORGET", "x"], "ERR invalid or negative value found in number of keys to LOAD"),
+        // The token count is checked before the number (spec §1.4).
+        (&[d, "PERSIST", "2", "k1", "k2", "LOAD", "1"], "ERR missing arguments after LOAD keyword in DAG command"),
+        (&[d, "PERSIST", "2", "k1", "k2", "LOAD", "z"], "ERR missing arguments after LOAD keyword in DAG command"),
+        (&[d, "LOAD", "1", "x", "PERSIST", "1"], "ERR missing arguments after PERSIST keyword in DAG command"),
+        (&[d, "LOAD", "1", "x", "PERSIST", "z"], "ERR missing arguments after PERSIST keyword in DAG command"),
+        (&[d, "ROUTING", "x", "PERSIST", "1", "|>", "AI.TENSORGET", "x"], "ERR missing arguments after PERSIST keyword in DAG command"),
         (&[d, "LOAD", "3", "x", "x", "|>", "AI.TENSORGET", "x"], "ERR number of keys to LOAD into DAG does not match the number of given arguments"),
         (&[d, "LOAD", "1", "nope", "|>", "AI.TENSORGET", "x"], "ERR tensor key is empty or in a different shard"),
         (&[d, "LOAD", "1", "str", "|>", "AI.TENSORGET", "x"], "WRONGTYPE Operation against a key holding the wrong kind of value"),

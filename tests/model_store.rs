@@ -527,3 +527,45 @@ fn a_client_that_leaves_right_after_a_chunked_store() {
     }
     assert!(s.stderr_log().is_empty(), "{}", s.stderr_log());
 }
+
+/// The batching values are checked before the blob is read (spec, AI.MODELSET
+/// and AI.MODELSTORE): MINBATCHTIMEOUT with BATCHSIZE but no MINBATCHSIZE
+/// is refused even with a valid model, and nothing is stored.
+#[test]
+fn minbatchtimeout_without_minbatchsize_is_refused_before_the_blob() {
+    let s = Server::start();
+    let mut c = s.conn();
+    let mut blobs = vec![fixture("junk.bin")];
+    if torch() {
+        blobs.push(fixture("pt-minimal.pt"));
+    }
+    let batching = ["BATCHSIZE", "2", "MINBATCHTIMEOUT", "1000"];
+    for cmd in ["AI.MODELSET", "AI.MODELSTORE"] {
+        for blob in &blobs {
+            let mut a = args(&[cmd, "m", "TORCH", "CPU"]);
+            a.extend(args(&batching));
+            a.push(b"BLOB".to_vec());
+            a.push(blob.clone());
+            let r = c.cmd(&a).expect("reply");
+            assert_eq!(
+                r.err(),
+                "ERR MINBATCHTIMEOUT specified without MINBATCHSIZE",
+                "{cmd}"
+            );
+            assert_eq!(c.cmd(&["EXISTS", "m"]).expect("reply"), Reply::Int(0));
+        }
+    }
+    if torch() {
+        let mut a = args(&["AI.MODELSET", "m", "TORCH", "CPU", "BATCHSIZE", "2"]);
+        a.extend(args(&[
+            "MINBATCHSIZE",
+            "2",
+            "MINBATCHTIMEOUT",
+            "1000",
+            "BLOB",
+        ]));
+        a.push(fixture("pt-minimal.pt"));
+        let r = c.cmd(&a).expect("reply");
+        assert!(r.is_ok(), "{r:?}");
+    }
+}

@@ -276,6 +276,9 @@ pub fn parse_modelset<T: Arg>(args: &[T]) -> Result<StoreRequest> {
             if m.minbatchtimeout > 0 && !batch_given {
                 return Err(Error::err("MINBATCHTIMEOUT specified without BATCHSIZE"));
             }
+            if m.minbatchtimeout > 0 && m.minbatchsize == 0 {
+                return Err(Error::err("MINBATCHTIMEOUT specified without MINBATCHSIZE"));
+            }
             i += 2;
         } else if kind == BackendKind::Tf && is_keyword(a, "INPUTS") {
             let rest = &options[i + 1..];
