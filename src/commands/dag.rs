@@ -75,8 +75,7 @@ fn dag(ctx: &Context, args: &[RedisString], flavor: Flavor) -> Result<RedisValue
     let db = block::selected_db(ctx);
     // Leading model ops that run fast enough run here, as AI.MODELEXECUTE's
     // inline runs do; the DAG is answered now if nothing else is left.
-    let (prior, all_done) =
-        dag::run_inline(&mut dag, |m, inputs| super::execute::runs_inline(m, inputs));
+    let (prior, all_done) = dag::run_inline(&mut dag, super::execute::runs_inline);
     if all_done {
         let results = prior
             .into_iter()

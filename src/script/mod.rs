@@ -6,13 +6,17 @@
 //! reference. The source is kept byte-exact (SCRIPTGET, RDB and AOF return
 //! it as given); the compiled unit is derived from it.
 
+pub mod call;
 mod parse;
 mod store;
 
 pub use parse::{
     parse_scriptexecute, parse_scriptrun, scriptexecute_keys, scriptrun_keys, ScriptCall,
 };
-pub use store::{parse_scriptset, parse_scriptstore, ScriptStoreRequest, MAX_SOURCE_BYTES};
+pub use store::{
+    parse_scriptget, parse_scriptset, parse_scriptstore, ScriptGetFormat, ScriptStoreRequest,
+    MAX_ENTRY_POINTS, MAX_SOURCE_BYTES,
+};
 
 use std::sync::Arc;
 
@@ -154,8 +158,8 @@ impl Script {
             + runtime
     }
 
-    /// Runs `function` now, on the calling thread (a worker), recording the
-    /// run in the statistics (scripts report samples -1 in AI.INFO, so
+    /// Runs `function` now, on the calling thread (a worker), checks that
+    /// it returned `n_outputs` tensors, and records the run in the statistics (scripts report samples -1 in AI.INFO, so
     /// samples are not counted).
     pub fn run(
         &self,
@@ -163,6 +167,7 @@ impl Script {
         inputs: &[&Tensor],
         keys: &[Vec<u8>],
         args: &[Vec<u8>],
+        n_outputs: usize,
     ) -> Result<Vec<Tensor>> {
         let start = std::time::Instant::now();
         let runtime = match &self.runtime {
@@ -180,11 +185,60 @@ impl Script {
             Err(Error::err(
                 "internal error while running the script; see the server log",
             ))
+        })
+        .and_then(|out| {
+            if out.len() == n_outputs {
+                Ok(out)
+            } else {
+                Err(Error::raw(format!(
+                    "Function returned unexpected number of outputs - {function}"
+                )))
+            }
         });
         match &result {
             Ok(_) => self.stats.record_ok(start.elapsed().as_micros() as u64, 0),
             Err(_) => self.stats.record_error(),
         }
         result
+    }
+}
+
+/// One call of a script function, owned, ready for a worker thread.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub function: String,
+    pub keys: Vec<Vec<u8>>,
+    pub args: Vec<Vec<u8>>,
+    /// How many tensors the caller asked for (OUTPUTS).
+    pub n_outputs: usize,
+    /// The caller, for `redis.execute`.
+    pub env: call::CallEnv,
+}
+
+impl Invocation {
+    /// The call parsed from `argv`, made by the caller `env`.
+    pub fn new<T: crate::args::Arg>(argv: &[T], c: &ScriptCall, env: call::CallEnv) -> Invocation {
+        let bytes = |idx: &[usize]| idx.iter().map(|&i| argv[i].bytes().to_vec()).collect();
+        Invocation {
+            function: String::from_utf8_lossy(&c.function).into_owned(),
+            keys: bytes(&c.keys),
+            args: bytes(&c.args),
+            n_outputs: c.outputs.len(),
+            env,
+        }
+    }
+
+    /// Runs the function now, on the calling thread (a worker), as the
+    /// caller.
+    pub fn run(&self, script: &Script, inputs: &[&Tensor]) -> Result<Vec<Tensor>> {
+        call::with_env(self.env.clone(), || {
+            script.run(
+                &self.function,
+                inputs,
+                &self.keys,
+                &self.args,
+                self.n_outputs,
+            )
+        })
     }
 }

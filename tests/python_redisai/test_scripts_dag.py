@@ -278,12 +278,6 @@ def test_infoget_on_a_script(con):
     assert (info["duration"], info["samples"], info["calls"], info["errors"]) == (0, -1, 0, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="redisai-rs counts a run that fails the OUTPUTS count check as a success "
-    "(Invocation::run checks the count after Script::run recorded the stats); "
-    "RedisAI checks it inside the backend run, so calls+1 and errors+1",
-)
 def test_infoget_counts_wrong_output_count_as_an_error(con):
     con.scriptstore("s", "CPU", SCRIPT, ["bar", "both"])
     con.tensorset("a", f32(1, 2))
