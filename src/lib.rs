@@ -36,6 +36,7 @@ use crate::backends::BackendKind;
 use crate::ffi::command::{Access, CommandDef, Keys};
 use crate::types::ftidx_type::FTIDX_TYPE;
 use crate::types::model_type::MODEL_TYPE;
+use crate::types::script_type::SCRIPT_TYPE;
 use crate::types::tensor_type::TENSOR_TYPE;
 use crate::types::vecset_type::VECSET_TYPE;
 
@@ -56,62 +57,93 @@ const fn version_number(v: &str) -> i32 {
     parts[0] * 10000 + parts[1] * 100 + parts[2]
 }
 
+/// The AI.* commands. Those of RedisAI 1.2.7 are registered with arity -1,
+/// as RedisAI's were: each checks its own argument count and replies the
+/// spec's text (`missing arguments for 'AI.DAGEXECUTE' command`, or
+/// `wrong number of arguments for '<COMMAND>' command`, upper case).
 fn command_table() -> Vec<CommandDef> {
     #[allow(unused_mut)]
     let mut table = vec![
         command_def!("AI.TENSORSET", commands::tensor::tensorset,
-            flags: "write deny-oom", arity: -4,
+            flags: "write deny-oom", arity: -1,
             keys: Keys::One { index: 1, access: Access::Overwrite },
             summary: "Stores a tensor", since: "0.1.0"),
         command_def!("AI.TENSORGET", commands::tensor::tensorget,
-            flags: "readonly", arity: -2,
+            flags: "readonly", arity: -1,
             keys: Keys::One { index: 1, access: Access::Read },
             summary: "Returns a tensor's metadata, blob or values", since: "0.1.0"),
         command_def!("AI.MODELSTORE", commands::model::modelstore,
-            flags: "write deny-oom", arity: -6,
+            flags: "write deny-oom", arity: -1,
             keys: Keys::One { index: 1, access: Access::Overwrite },
             summary: "Stores a model", since: "0.1.0"),
         command_def!("AI.MODELSET", commands::model::modelset,
-            flags: "write deny-oom", arity: -4,
+            flags: "write deny-oom", arity: -1,
             keys: Keys::One { index: 1, access: Access::Overwrite },
             summary: "Stores a model (deprecated form of AI.MODELSTORE)", since: "0.1.0"),
         command_def!("AI.MODELGET", commands::model::modelget,
-            flags: "readonly", arity: -2,
+            flags: "readonly", arity: -1,
             keys: Keys::One { index: 1, access: Access::Read },
             summary: "Returns a model's metadata and blob", since: "0.1.0"),
         command_def!("AI.MODELDEL", commands::model::modeldel,
-            flags: "write", arity: 2,
+            flags: "write", arity: -1,
             keys: Keys::One { index: 1, access: Access::Overwrite },
             summary: "Deletes a model", since: "0.1.0"),
         command_def!("AI.MODELEXECUTE", commands::execute::modelexecute,
-            flags: "write deny-oom", arity: -8,
+            flags: "write deny-oom", arity: -1,
             keys: Keys::Dynamic(model::modelexecute_keys),
             summary: "Runs a model on input tensors and stores the outputs", since: "0.1.0"),
         command_def!("AI.MODELRUN", commands::execute::modelrun,
-            flags: "write deny-oom", arity: -6,
+            flags: "write deny-oom", arity: -1,
             keys: Keys::Dynamic(model::modelrun_keys),
             summary: "Runs a model (deprecated form of AI.MODELEXECUTE)", since: "0.1.0"),
         command_def!("AI.DAGEXECUTE", commands::dag::dagexecute,
-            flags: "write deny-oom", arity: -2,
+            flags: "write deny-oom", arity: -1,
             keys: Keys::Dynamic(dag::dag_keys),
             summary: "Runs a DAG of tensor and model operations", since: "0.1.0"),
         command_def!("AI.DAGEXECUTE_RO", commands::dag::dagexecute_ro,
-            flags: "readonly", arity: -2,
+            flags: "readonly", arity: -1,
             keys: Keys::Dynamic(dag::dag_keys),
             summary: "Runs a read-only DAG", since: "0.1.0"),
         command_def!("AI.DAGRUN", commands::dag::dagrun,
-            flags: "write deny-oom", arity: -2,
+            flags: "write deny-oom", arity: -1,
             keys: Keys::Dynamic(dag::dag_keys),
             summary: "Runs a DAG (deprecated form of AI.DAGEXECUTE)", since: "0.1.0"),
         command_def!("AI.DAGRUN_RO", commands::dag::dagrun_ro,
-            flags: "readonly", arity: -2,
+            flags: "readonly", arity: -1,
             keys: Keys::Dynamic(dag::dag_keys),
             summary: "Runs a read-only DAG (deprecated form)", since: "0.1.0"),
+        command_def!("AI.SCRIPTSTORE", commands::script::scriptstore,
+            flags: "write deny-oom", arity: -1,
+            keys: Keys::One { index: 1, access: Access::Overwrite },
+            summary: "Stores a TorchScript script", since: "0.4.0"),
+        command_def!("AI.SCRIPTSET", commands::script::scriptset,
+            flags: "write deny-oom", arity: -1,
+            keys: Keys::One { index: 1, access: Access::Overwrite },
+            summary: "Stores a script (deprecated form of AI.SCRIPTSTORE)", since: "0.4.0"),
+        command_def!("AI.SCRIPTGET", commands::script::scriptget,
+            flags: "readonly", arity: -1,
+            keys: Keys::One { index: 1, access: Access::Read },
+            summary: "Returns a script's metadata and source", since: "0.4.0"),
+        command_def!("AI.SCRIPTDEL", commands::script::scriptdel,
+            flags: "write", arity: -1,
+            keys: Keys::One { index: 1, access: Access::Overwrite },
+            summary: "Deletes a script", since: "0.4.0"),
+        command_def!("AI.SCRIPTEXECUTE", commands::script_exec::scriptexecute,
+            flags: "write deny-oom", arity: -1,
+            keys: Keys::Dynamic(script::scriptexecute_keys),
+            summary: "Runs a script function on input tensors and stores the outputs", since: "0.4.0"),
+        command_def!("AI.SCRIPTRUN", commands::script_exec::scriptrun,
+            flags: "write deny-oom", arity: -1,
+            keys: Keys::Dynamic(script::scriptrun_keys),
+            summary: "Runs a script function (deprecated form of AI.SCRIPTEXECUTE)", since: "0.4.0"),
+        command_def!("AI._SCRIPTSCAN", commands::script::scriptscan,
+            flags: "readonly", arity: -1, keys: Keys::None,
+            summary: "Lists every script and its tag (experimental)", since: "0.4.0"),
         command_def!("AI._MODELSCAN", commands::model::modelscan,
-            flags: "readonly", arity: 1, keys: Keys::None,
+            flags: "readonly", arity: -1, keys: Keys::None,
             summary: "Lists every model and its tag (experimental)", since: "0.1.0"),
         command_def!("AI.INFO", commands::model::ai_info,
-            flags: "readonly", arity: -2,
+            flags: "readonly", arity: -1,
             keys: Keys::One { index: 1, access: Access::Read },
             summary: "Returns or resets a model's run statistics", since: "0.1.0"),
         command_def!("AI.VADD", commands::vector::vadd,
@@ -160,7 +192,7 @@ fn command_table() -> Vec<CommandDef> {
             keys: Keys::One { index: 1, access: Access::Read },
             summary: "Returns random elements of a vector set", since: "0.2.0"),
         command_def!("AI.CONFIG", commands::config::ai_config,
-            flags: "write", arity: -2, keys: Keys::None,
+            flags: "write", arity: -1, keys: Keys::None,
             summary: "Reads or changes module settings", since: "0.1.0"),
     ];
     #[cfg(feature = "fault-injection")]
@@ -235,6 +267,7 @@ fn register_ft(ctx: &Context) -> Status {
 fn init(ctx: &Context, args: &[RedisString]) -> Status {
     ffi::panic::install_hook();
     ffi::set_module_options(ctx);
+    ffi::script_call::install();
 
     let mut base = config::Config::new();
     if let Some(dir) = ffi::module_path::module_dir() {
@@ -306,6 +339,6 @@ redis_module! {
     name: "ai",
     version: MODULE_VERSION,
     allocator: (allocator!(), allocator!()),
-    data_types: [TENSOR_TYPE, MODEL_TYPE, VECSET_TYPE, FTIDX_TYPE],
+    data_types: [TENSOR_TYPE, MODEL_TYPE, SCRIPT_TYPE, VECSET_TYPE, FTIDX_TYPE],
     init: init,
 }

@@ -8,6 +8,8 @@ pub mod execute;
 pub mod fault;
 pub mod ft;
 pub mod model;
+pub mod script;
+pub mod script_exec;
 pub mod tensor;
 pub mod vector;
 pub mod vsim;

@@ -44,7 +44,7 @@ pub fn modelset(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
 /// DENY_BLOCKING callers), and on a replica applying its primary's stream
 /// (which is applied in order, so the replica's other clients would gain
 /// little), the model compiles on the main thread, as in RedisAI.
-fn compiles_inline(ctx: &Context) -> bool {
+pub(crate) fn compiles_inline(ctx: &Context) -> bool {
     ctx.get_flags().intersects(
         ContextFlags::MULTI
             | ContextFlags::LUA
@@ -294,19 +294,32 @@ pub fn modeldel(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     Ok(RedisValue::SimpleStringStatic("OK"))
 }
 
-/// `AI.INFO key [RESETSTAT]`: run statistics of a model.
+/// `AI.INFO key [RESETSTAT]`: run statistics of a model or a script.
 pub fn ai_info(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     if !(2..=3).contains(&args.len()) {
         return Err(Error::Arity("AI.INFO"));
     }
     let not_found = || Error::err("cannot find run info for key");
-    let model = model_type::read(&ctx.open_key(&args[1]))
-        .map_err(|_| not_found())?
-        .ok_or_else(not_found)?;
-    if args
+    let resetstat = args
         .get(2)
-        .is_some_and(|a| a.as_slice().eq_ignore_ascii_case(b"RESETSTAT"))
-    {
+        .is_some_and(|a| a.as_slice().eq_ignore_ascii_case(b"RESETSTAT"));
+    let key = ctx.open_key(&args[1]);
+    let model = match model_type::read(&key) {
+        Ok(model) => model,
+        Err(_) => match crate::types::script_type::read(&key) {
+            Ok(Some(script)) => {
+                return Ok(super::script::info(
+                    ctx,
+                    args[1].as_slice(),
+                    &script,
+                    resetstat,
+                ));
+            }
+            _ => None,
+        },
+    }
+    .ok_or_else(not_found)?;
+    if resetstat {
         model.stats.reset();
         return Ok(RedisValue::SimpleStringStatic("OK"));
     }

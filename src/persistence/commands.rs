@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use crate::backends::BackendKind;
 use crate::model::{chunks, ModelMeta};
+use crate::script::ScriptMeta;
 use crate::tensor::Tensor;
 
 /// The arguments of `AI.TENSORSET <key> <TYPE> <dims…> BLOB <data>`, without
@@ -57,6 +58,62 @@ pub fn modelstore_args<'a>(
     args
 }
 
+/// The arguments of `AI.SCRIPTSTORE <key> <device> TAG <tag> ENTRY_POINTS
+/// <n> <fn>… SOURCE <src>`.
+pub fn scriptstore_args<'a>(
+    key: &'a [u8],
+    meta: &'a ScriptMeta,
+    source: &'a [u8],
+) -> Vec<Cow<'a, [u8]>> {
+    let mut args = vec![
+        Cow::Borrowed(key),
+        Cow::Borrowed(&meta.device[..]),
+        Cow::Borrowed(&b"TAG"[..]),
+        Cow::Borrowed(&meta.tag[..]),
+        Cow::Borrowed(&b"ENTRY_POINTS"[..]),
+        Cow::Owned(meta.entry_points.len().to_string().into_bytes()),
+    ];
+    args.extend(
+        meta.entry_points
+            .iter()
+            .map(|e| Cow::Borrowed(e.as_bytes())),
+    );
+    args.push(Cow::Borrowed(&b"SOURCE"[..]));
+    args.push(Cow::Borrowed(source));
+    args
+}
+
+/// The arguments of `AI.SCRIPTSET <key> <device> TAG <tag> SOURCE <src>`.
+pub fn scriptset_args<'a>(
+    key: &'a [u8],
+    meta: &'a ScriptMeta,
+    source: &'a [u8],
+) -> Vec<Cow<'a, [u8]>> {
+    vec![
+        Cow::Borrowed(key),
+        Cow::Borrowed(&meta.device[..]),
+        Cow::Borrowed(&b"TAG"[..]),
+        Cow::Borrowed(&meta.tag[..]),
+        Cow::Borrowed(&b"SOURCE"[..]),
+        Cow::Borrowed(source),
+    ]
+}
+
+/// The command that rebuilds a script: AI.SCRIPTSTORE, or AI.SCRIPTSET for
+/// a script without entry points, which SCRIPTSTORE cannot express in a
+/// form RedisAI accepts (Decision 7).
+pub fn script_command<'a>(
+    key: &'a [u8],
+    meta: &'a ScriptMeta,
+    source: &'a [u8],
+) -> (&'static str, Vec<Cow<'a, [u8]>>) {
+    if meta.entry_points.is_empty() {
+        ("AI.SCRIPTSET", scriptset_args(key, meta, source))
+    } else {
+        ("AI.SCRIPTSTORE", scriptstore_args(key, meta, source))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +135,56 @@ mod tests {
             t.map(|a| a.iter().map(|c| c.to_vec()).collect::<Vec<_>>()),
             Some(want.iter().map(|s| s.to_vec()).collect())
         );
+    }
+
+    fn strings(args: &[Cow<'_, [u8]>]) -> Vec<String> {
+        args.iter()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn script_commands_replay_through_their_parsers() {
+        let meta = ScriptMeta {
+            device: b"cpu".to_vec(),
+            tag: Vec::new(),
+            entry_points: vec!["bar".into(), "baz".into()],
+        };
+        let (cmd, args) = script_command(b"k", &meta, b"src");
+        assert_eq!(cmd, "AI.SCRIPTSTORE");
+        assert_eq!(
+            strings(&args),
+            [
+                "k",
+                "cpu",
+                "TAG",
+                "",
+                "ENTRY_POINTS",
+                "2",
+                "bar",
+                "baz",
+                "SOURCE",
+                "src"
+            ]
+        );
+        let argv: Vec<&[u8]> = std::iter::once(cmd.as_bytes())
+            .chain(args.iter().map(|a| &a[..]))
+            .collect();
+        let parsed = crate::script::parse_scriptstore(&argv).map(|r| r.into_parts());
+        assert_eq!(parsed, Ok((meta.clone(), b"src".to_vec())));
+
+        let meta = ScriptMeta {
+            entry_points: Vec::new(),
+            tag: b"t".to_vec(),
+            ..meta
+        };
+        let (cmd, args) = script_command(b"k", &meta, b"src");
+        assert_eq!(cmd, "AI.SCRIPTSET");
+        assert_eq!(strings(&args), ["k", "cpu", "TAG", "t", "SOURCE", "src"]);
+        let argv: Vec<&[u8]> = std::iter::once(cmd.as_bytes())
+            .chain(args.iter().map(|a| &a[..]))
+            .collect();
+        let parsed = crate::script::parse_scriptset(&argv).map(|r| r.into_parts());
+        assert_eq!(parsed, Ok((meta, b"src".to_vec())));
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod model_codec;
+pub mod script_codec;
 pub mod tensor_codec;
 pub mod vecset_codec;
 

@@ -7,6 +7,7 @@
 pub mod ftidx_type;
 pub mod io;
 pub mod model_type;
+pub mod script_type;
 pub mod tensor_type;
 pub mod vecset_type;
 
