@@ -5,14 +5,12 @@
 //! RESTORE of RedisAI's `AI_SCRIPT` payloads for every encver.
 
 mod common;
+#[path = "scripts_store/restore.rs"]
+mod restore;
 
-use common::rdb::{self, Field};
-use common::{err, has_feature, ok, Conn, Reply, Server};
+use common::{err, ok, Conn, Reply, Server};
 
-/// `AI_SCRIPT`'s module type id with encver 4: `00 8f d2 09 12 0f 4c 04`.
-const SCRIPT_ID_V4: u64 = 0x008f_d209_120f_4c04;
-
-const SRC: &str = "def bar(tensors: List[Tensor], keys: List[str], args: List[str]):\n    return tensors[0] + tensors[1]\n";
+pub(crate) const SRC: &str = "def bar(tensors: List[Tensor], keys: List[str], args: List[str]):\n    return tensors[0] + tensors[1]\n";
 /// A script for AI.SCRIPTSET: its function is called positionally.
 const SET_SRC: &str = "def add(a, b):\n    return a + b\n";
 
@@ -68,7 +66,7 @@ fn bulks(items: &[&str]) -> Vec<Reply> {
 }
 
 /// SCRIPTGET of `s` as `load_scripts` stored it.
-fn full_get(device: &str, tag: &str, entry_points: &[&str], src: &str) -> Reply {
+pub(crate) fn full_get(device: &str, tag: &str, entry_points: &[&str], src: &str) -> Reply {
     let mut r = bulks(&["device", device, "tag", tag, "Entry Points"]);
     r.push(Reply::Array(bulks(entry_points)));
     r.extend(bulks(&["source", src]));
@@ -350,6 +348,9 @@ fn store_get_info_copy_del() {
     c.cmd(&["SELECT", "0"]).expect("queued");
     let exec = c.cmd(&["EXEC"]).expect("reply");
     assert!(exec.array().iter().all(Reply::is_ok), "{exec:?}");
+    // So does Lua.
+    let lua = "return redis.call('AI.SCRIPTSET', KEYS[1], 'CPU', 'TAG', 'l', 'SOURCE', ARGV[1])";
+    ok(&mut c, &["EVAL", lua, "1", "lua", SET_SRC]);
     let scan = c.cmd(&["AI._SCRIPTSCAN"]).expect("reply");
     let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = scan
         .array()
@@ -359,6 +360,7 @@ fn store_get_info_copy_del() {
     pairs.sort();
     let want: Vec<(Vec<u8>, Vec<u8>)> = [
         ("legacy", ""),
+        ("lua", "l"),
         ("other_db", "db1"),
         ("s", "v1"),
         ("s2", "v2"),
@@ -460,136 +462,5 @@ fn replica_receives_scripts() {
     assert_eq!(
         r.cmd(&["AI.INFO", "s"]).expect("reply"),
         p.cmd(&["AI.INFO", "s"]).expect("reply")
-    );
-}
-
-fn script_fields<'a>(
-    encver: u64,
-    device: &'a [u8],
-    tag: &'a [u8],
-    src: &'a [u8],
-) -> Vec<Field<'a>> {
-    let mut f = vec![Field::Str(device), Field::Str(tag), Field::Str(src)];
-    if encver >= 3 {
-        f.push(Field::U(1));
-        f.push(Field::Str(b"bar\0"));
-    }
-    f
-}
-
-fn restore(c: &mut Conn, key: &str, payload: Vec<u8>) -> Reply {
-    c.cmd(&[
-        b"RESTORE".to_vec(),
-        key.as_bytes().to_vec(),
-        b"0".to_vec(),
-        payload,
-    ])
-    .expect("reply")
-}
-
-/// What needs no compiling: newer encvers, truncated and corrupt payloads,
-/// and sources that do not compile, are refused cleanly.
-#[test]
-fn restore_refuses_corrupt_payloads() {
-    let s = Server::start();
-    let mut c = s.conn();
-    let src = [SRC.as_bytes(), b"\0"].concat();
-    let good = rdb::module_value(SCRIPT_ID_V4, &script_fields(4, b"CPU\0", b"t", &src));
-    let p5 = rdb::with_encver(SCRIPT_ID_V4, 5);
-    let p5 = rdb::with_footer(rdb::module_value(
-        p5,
-        &script_fields(4, b"CPU\0", b"", &src),
-    ));
-    assert!(restore(&mut c, "v5", p5).is_error());
-    assert!(s.log().contains("Failed loading script, RedisAI version ("));
-    let payload = rdb::with_footer(good.clone());
-    let step = (payload.len() / 40).max(1);
-    for cut in (1..payload.len() - 10).step_by(step) {
-        let p = rdb::refooter(&[&payload[..cut], &[0u8; 10][..]].concat());
-        assert!(restore(&mut c, "cut", p).is_error(), "cut at {cut}");
-    }
-    let mut bad: Vec<Vec<Field>> = vec![
-        script_fields(4, b"bad_device\0", b"", &src),
-        vec![
-            Field::Str(b"CPU\0"),
-            Field::Str(b""),
-            Field::Str(&src),
-            Field::U(1 << 40),
-        ],
-        vec![
-            Field::Str(b"CPU\0"),
-            Field::Str(b""),
-            Field::Str(&src),
-            Field::U(3),
-            Field::Str(b"bar\0"),
-        ],
-        vec![Field::U(1), Field::Str(b""), Field::Str(&src), Field::U(0)],
-    ];
-    // Without TORCH built in, every script loads unavailable (Decision 11).
-    if has_feature("torch") {
-        bad.push(script_fields(4, b"CPU\0", b"", b"this is not( a script\0"));
-    }
-    for fields in &bad {
-        let p = rdb::with_footer(rdb::module_value(SCRIPT_ID_V4, fields));
-        let r = restore(&mut c, "bad", p);
-        assert!(r.is_error(), "{r:?}");
-    }
-    assert_eq!(
-        c.cmd(&["EXISTS", "cut", "bad", "v5"]).expect("reply").int(),
-        0
-    );
-    assert!(s.alive());
-}
-
-/// RedisAI's payloads for encver 0–4. With TORCH built in, this needs
-/// TorchScript compilation; without it the scripts load unavailable, with
-/// their source (Decision 11).
-#[test]
-fn restore_reads_every_encver() {
-    // Uncompressed, so that DUMP's bytes can be compared with ours.
-    let s = Server::with(&[], &["--rdbcompression", "no"]);
-    let mut c = s.conn();
-    let src = [SRC.as_bytes(), b"\0"].concat();
-    let cases: [(u64, &[u8], &[u8]); 5] = [
-        (4, b"t4", b"t4"),
-        (3, b"t3", b"t3"),
-        (2, b"t2", b"t2"),
-        (1, b"t1", b"t1"),
-        (0, b"t0\0", b"t0"),
-    ];
-    for (encver, tag, want_tag) in cases {
-        let fields = script_fields(encver, b"CPU\0", tag, &src);
-        let id = rdb::with_encver(SCRIPT_ID_V4, encver);
-        let key = format!("s{encver}");
-        let r = restore(
-            &mut c,
-            &key,
-            rdb::with_footer(rdb::module_value(id, &fields)),
-        );
-        assert!(r.is_ok(), "encver {encver}: {r:?}");
-        let got = c.cmd(&["AI.SCRIPTGET", &key]).expect("reply");
-        let eps: &[&str] = if encver >= 3 { &["bar"] } else { &[] };
-        let tag = std::str::from_utf8(want_tag).expect("utf-8");
-        assert_eq!(got, full_get("CPU", tag, eps, SRC), "encver {encver}");
-        assert_eq!(c.cmd(&["TYPE", &key]).expect("reply").text(), "AI_SCRIPT");
-    }
-    // DUMP writes encver 4: the same bytes we build by hand.
-    let dump = c.cmd(&["DUMP", "s4"]).expect("reply").bulk().to_vec();
-    let built = rdb::module_value(SCRIPT_ID_V4, &script_fields(4, b"CPU\0", b"t4", &src));
-    assert_eq!(&dump[..dump.len() - 10], &built[..]);
-    assert!(restore(&mut c, "copy", dump).is_ok());
-    // Decision 11: a GPU script loads on any host, with its source.
-    let fields = script_fields(4, b"GPU:0\0", b"", &src);
-    let r = restore(
-        &mut c,
-        "gpu",
-        rdb::with_footer(rdb::module_value(SCRIPT_ID_V4, &fields)),
-    );
-    assert!(r.is_ok(), "{r:?}");
-    assert_eq!(
-        c.cmd(&["AI.SCRIPTGET", "gpu", "SOURCE"])
-            .expect("reply")
-            .bulk(),
-        SRC.as_bytes()
     );
 }
