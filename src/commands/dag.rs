@@ -2,6 +2,7 @@
 
 use std::os::raw::c_int;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use redis_module::{Context, ContextFlags, RedisString, RedisValue};
 
@@ -9,6 +10,7 @@ use super::execute::write_output;
 use super::refuse_in_transaction;
 use super::tensor::{reply_tensor, ERR_EMPTY as ERR_TENSOR_EMPTY};
 use crate::dag::{self, parse, Dag, Finished, Flavor, Keyspace, Op, OpResult};
+use crate::engine::{self, Task};
 use crate::error::{Error, Result};
 use crate::ffi::block::{self, Finish};
 use crate::model::{Model, ERR_EMPTY};
@@ -76,6 +78,25 @@ fn dag(ctx: &Context, args: &[RedisString], flavor: Flavor) -> Result<RedisValue
     // Leading model ops that run fast enough run here, as AI.MODELEXECUTE's
     // inline runs do; the DAG is answered now if nothing else is left.
     let (prior, all_done) = dag::run_inline(&mut dag, super::execute::runs_inline);
+    if let (true, Some(ms)) = (dag.is_trivial(), dag.timeout) {
+        // RedisAI queues even a DAG of tensor ops on CPU, and its TIMEOUT
+        // applies there: it times out behind a long request.
+        let blocked = block::block(ctx)?;
+        let now = Instant::now();
+        let n = dag.ops.len();
+        let task = Task {
+            enqueued: now,
+            deadline: Some(now + Duration::from_millis(ms)),
+            run: Box::new(move |timed_out| {
+                let results = (!timed_out).then(|| vec![OpResult::Ok; n]);
+                blocked.unblock(Box::new(DagDone { db, dag, results }));
+            }),
+        };
+        if let Err(task) = engine::submit_task("CPU", task) {
+            (task.run)(true);
+        }
+        return Ok(RedisValue::NoReply);
+    }
     if all_done {
         let results = prior
             .into_iter()
