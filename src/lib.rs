@@ -145,7 +145,7 @@ fn command_table() -> Vec<CommandDef> {
         command_def!("AI.INFO", commands::model::ai_info,
             flags: "readonly", arity: -1,
             keys: Keys::One { index: 1, access: Access::Read },
-            summary: "Returns or resets a model's run statistics", since: "0.1.0"),
+            summary: "Returns or resets the run statistics of a model or script", since: "0.1.0"),
         command_def!("AI.VADD", commands::vector::vadd,
             flags: "write deny-oom", arity: -5,
             keys: Keys::Dynamic(vector::parse::vector_keys),
