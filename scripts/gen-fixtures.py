@@ -10,6 +10,10 @@ files it writes are committed):
 
 (from any directory; it writes into tests/fixtures/models/ next to this
 script and prints each file's size, and the measured time of pt-slow.pt).
+With file names as arguments (only `pt-embed.pt` so far), it writes just
+those files and leaves the others and expected.json as they are:
+
+    /tmp/fx/bin/python scripts/gen-fixtures.py pt-embed.pt
 
 Everything is deterministic: fixed seeds, fixed weights, fixed test inputs,
 and the same bytes on every run and in every checkout (see `relaunch` for the
@@ -144,6 +148,18 @@ class Mlp1024(torch.nn.Module):
         return x
 
 
+class Embed(torch.nn.Module):
+    """A toy text embedder for the DAG benchmark (P7): x [N,64] ->
+    Linear(64,128) -> rows scaled to unit length [N,128]."""
+
+    def __init__(self):
+        super().__init__()
+        self.proj = torch.nn.Linear(64, 128)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.normalize(self.proj(x), p=2.0, dim=1)
+
+
 # ---------------------------------------------------------------- expected.json
 
 DTYPES = {np.dtype(np.float32): "FLOAT", np.dtype(np.float64): "DOUBLE", np.dtype(np.int64): "INT64",
@@ -254,6 +270,18 @@ def torch_fixtures():
     m, _ = run_torch("pt-mlp1024.pt", x)
     assert len(m.w) == 4 and float(m.w[3][0, 0]) == float(np.float32(0.002))
     return fraud, (t, r), x
+
+
+def embed_fixture():
+    """pt-embed.pt, with weights from its own seed, so that it does not
+    depend on (or change) the other fixtures' random state. Benchmark only:
+    it is not in expected.json."""
+    torch.manual_seed(64)
+    torch.jit.script(Embed().eval()).save(path("pt-embed.pt"))
+    m = torch.jit.load(path("pt-embed.pt"))
+    x = torch.from_numpy(np.linspace(-1, 1, 2 * 64, dtype=np.float32).reshape(2, 64))
+    y = m(x)
+    assert y.shape == (2, 128) and torch.allclose(y.norm(dim=1), torch.ones(2)), y.norm(dim=1)
 
 
 # ---------------------------------------------------------------- ONNX fixtures
@@ -457,10 +485,22 @@ def check_loop_runs_forever():
                                   "inputs": [tensor_json("x", f32([0], [1]))], "runs_forever": True}
 
 
-def main():
+# Fixtures that can be written on their own (see the header).
+SINGLE = {"pt-embed.pt": embed_fixture}
+
+
+def main(only):
     os.makedirs(OUT, exist_ok=True)
+    if only:
+        for name in only:
+            if name not in SINGLE:
+                sys.exit(f"{name}: not one of {sorted(SINGLE)}")
+            SINGLE[name]()
+            print(f"{os.path.getsize(path(name)):>8}  {name}")
+        return
     fraud, fraud_inputs, mlp_input = torch_fixtures()
     onnx_fixtures(fraud, fraud_inputs, mlp_input)
+    embed_fixture()
     rng = np.random.default_rng(150)
     with open(path("junk.bin"), "wb") as f:
         f.write(rng.integers(0, 256, 150, dtype=np.uint8).tobytes())
@@ -483,11 +523,11 @@ def relaunch():
     env = dict(os.environ, PYTHONHASHSEED="0")
     code = f"import runpy; runpy.run_path({SCRIPT!r}, run_name='__main__')"
     os.chdir(ROOT)
-    os.execve(sys.executable, [sys.executable, "-c", code], env)
+    os.execve(sys.executable, [sys.executable, "-c", code] + sys.argv[1:], env)
 
 
 if __name__ == "__main__":
     if os.path.isabs(__file__) or os.environ.get("PYTHONHASHSEED") != "0":
         relaunch()
     else:
-        main()
+        main(sys.argv[1:])

@@ -7,6 +7,7 @@
 //! redisai-bench --port 6379 --vectors FILE.npy [--limit N] [--queries 1000] [--seconds 1]
 //! redisai-bench --port 6379 --only store_stall [--rounds 5]
 //! redisai-bench --port 6379 --vectors FILE.npy --only vector_stall [--limit N] [--seconds 10]
+//! redisai-bench --port 6379 --only dag[,dag_p1,dag_p2,dag_p7,dag_script] [--limit N]
 //! ```
 //! `scripts/bench` starts a server with the module and runs this tool.
 
@@ -16,6 +17,7 @@ mod resp;
 
 #[path = "../../../tests/model_store/big_onnx.rs"]
 mod big_onnx;
+mod dag;
 mod ft;
 mod models;
 mod vectors;
@@ -52,6 +54,63 @@ pub fn cmd(parts: &[&[u8]]) -> Vec<Vec<u8>> {
 
 pub fn key(prefix: &str, conn: usize) -> Vec<u8> {
     format!("{prefix}:{conn}").into_bytes()
+}
+
+/// `text`'s words as one command's arguments, with the next of `blobs` for
+/// each `$`.
+pub fn args(text: &str, blobs: &[&[u8]]) -> Vec<Vec<u8>> {
+    let mut b = blobs.iter();
+    text.split_whitespace()
+        .map(|w| match w {
+            "$" => b.next().map_or(Vec::new(), |x| x.to_vec()),
+            w => w.as_bytes().to_vec(),
+        })
+        .collect()
+}
+
+/// The median (the upper one of an even count).
+pub fn median<T: Copy + PartialOrd>(mut v: Vec<T>) -> T {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    v[v.len() / 2]
+}
+
+/// Median, min and max.
+pub fn spread(v: Vec<f64>) -> (f64, f64, f64) {
+    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (median(v), lo, hi)
+}
+
+/// A seeded generator (splitmix64) for made-up data.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in (0, 1].
+    pub fn unit(&mut self) -> f64 {
+        ((self.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A random direction: normal coordinates (Box–Muller), scaled to
+    /// length 1.
+    pub fn sphere(&mut self, dim: usize) -> Vec<f32> {
+        let mut v: Vec<f32> = (0..dim)
+            .map(|_| {
+                let (u, w) = (self.unit(), self.unit());
+                ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * w).cos()) as f32
+            })
+            .collect();
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter_mut().for_each(|x| *x /= n);
+        v
+    }
 }
 
 const SCENARIOS: &[Scenario] = &[
@@ -284,6 +343,15 @@ fn main() {
         };
         if let Err(e) = vectors::run(&v) {
             eprintln!("vectors: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    // The DAG suite (`dag`, or its parts `dag_p1`, `dag_p2`, `dag_p7`,
+    // `dag_script`) has cases and tables of its own.
+    if o.only.iter().any(|n| n.starts_with("dag")) {
+        if let Err(e) = dag::run(&o) {
+            eprintln!("dag: {e}");
             std::process::exit(1);
         }
         return;
