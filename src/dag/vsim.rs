@@ -3,8 +3,10 @@
 //! a search of a vector set whose query is a DAG tensor (`[dim]`, `[1, dim]`
 //! or `[q, dim]`), writing two DAG tensors: the element names (STRING
 //! `[q, k]`) and their scores (FLOAT `[q, k]`), `k` being the most hits any
-//! row found (at most COUNT); shorter rows are padded with an empty name and
-//! a NaN score. The set is read from the keyspace when the DAG is parsed and
+//! row found (at most COUNT, at least 1: a tensor has no empty dimension);
+//! shorter rows are padded with an empty name and a NaN score, so a query
+//! that found nothing (a cache miss under FILTER or EPSILON) gives `[q, 1]`
+//! of "" and NaN. The set is read from the keyspace when the DAG is parsed and
 //! searched on a worker under its reader lock.
 
 use std::sync::Arc;
@@ -92,7 +94,7 @@ impl VsimOp {
             .map(|r| data.search(r, &self.opts).map_err(Error::err))
             .collect::<Result<Vec<_>>>()?;
         drop(data);
-        let k = hits.iter().map(Vec::len).max().unwrap_or(0);
+        let k = hits.iter().map(Vec::len).max().unwrap_or(0).max(1);
         let mut names = Vec::new();
         let mut scores = Vec::with_capacity(rows.len() * k * 4);
         for row in &hits {
