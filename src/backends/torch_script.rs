@@ -4,16 +4,18 @@
 //! (`redis.execute`, `redisAI.model_execute`) call back into the two
 //! `redisai_rs_*` functions here, which go through [`crate::script::call`].
 
-use std::ffi::{CStr, CString};
-use std::os::raw::{c_char, c_int, c_void};
+use std::ffi::CString;
+use std::os::raw::{c_char, c_int};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
 use super::torch_model::{apply_threads, from_torch, text, to_torch, trim_backtrace};
+use super::torch_shim::{take, take_tensors};
 use crate::error::{Error, Result};
 use crate::model::Device;
-use crate::script::{call, ScriptRuntime};
+use crate::script::call::{self, one_line};
+use crate::script::ScriptRuntime;
 use crate::tensor::Tensor;
 
 #[repr(C)]
@@ -50,22 +52,6 @@ extern "C" {
     fn redisai_script_free(s: *mut RawScript);
 }
 
-/// Takes a string the shim (or this file) malloc'd.
-///
-/// # Safety
-/// `p` is null or a NUL-terminated malloc'd string, not yet freed.
-unsafe fn take(p: *mut c_char) -> String {
-    if p.is_null() {
-        return String::new();
-    }
-    // SAFETY: see the contract; freed exactly once here.
-    unsafe {
-        let s = CStr::from_ptr(p).to_string_lossy().into_owned();
-        libc::free(p.cast());
-        s
-    }
-}
-
 /// A malloc'd copy of `s`, for the shim to free.
 fn malloc_str(s: &str) -> *mut c_char {
     let bytes = s.as_bytes();
@@ -78,11 +64,6 @@ fn malloc_str(s: &str) -> *mut c_char {
         }
         p.cast()
     }
-}
-
-/// Errors are one line in a reply.
-fn one_line(s: &str) -> String {
-    s.replace(['\r', '\n'], " ")
 }
 
 struct TorchScript {
@@ -228,13 +209,8 @@ impl ScriptRuntime for TorchScript {
             }
             _ => return Err(Error::raw(one_line(trim_backtrace(err).trim()))),
         }
-        // SAFETY: `out` holds `n` tensors made with `new torch::Tensor`, each
-        // taken once (tch's Drop deletes them); the array is freed once.
-        let produced: Vec<tch::Tensor> = unsafe {
-            let v = (0..n).map(|i| tch::Tensor::from_ptr(*out.add(i))).collect();
-            libc::free(out.cast::<c_void>());
-            v
-        };
+        // SAFETY: on success `out` holds `n` tensors, as `take_tensors` needs.
+        let produced = unsafe { take_tensors(out, n) };
         let _ = self.device;
         produced.iter().map(from_torch).collect()
     }

@@ -61,7 +61,7 @@ impl Drop for Module {
 ///
 /// # Safety
 /// `p` is null or a NUL-terminated string malloc'd by the shim, not yet freed.
-unsafe fn take(p: *mut c_char) -> String {
+pub(super) unsafe fn take(p: *mut c_char) -> String {
     if p.is_null() {
         return String::new();
     }
@@ -123,6 +123,24 @@ pub fn load(blob: &[u8], device: Option<usize>) -> Result<(Module, Schema), Stri
     }
 }
 
+/// Takes the `n` tensors of a malloc'd array the shim handed over.
+///
+/// # Safety
+/// `out` holds `n` tensors made with `new torch::Tensor`, not yet taken; each
+/// is taken once (tch's Drop deletes them as it deletes its own) and the
+/// array is freed once.
+pub(super) unsafe fn take_tensors(
+    out: *mut *mut torch_sys::C_tensor,
+    n: usize,
+) -> Vec<tch::Tensor> {
+    // SAFETY: see the contract.
+    unsafe {
+        let tensors = (0..n).map(|i| tch::Tensor::from_ptr(*out.add(i))).collect();
+        redisai_torch_free(out.cast());
+        tensors
+    }
+}
+
 /// Why forward() failed.
 pub enum ForwardError {
     /// libtorch's message (with its backtrace, as tch reports it).
@@ -157,14 +175,8 @@ impl Module {
             2 => return Err(ForwardError::NotATensor),
             _ => return Err(ForwardError::Torch(err)),
         }
-        // SAFETY: on success `out` holds `n` tensors made with `new
-        // torch::Tensor`, each taken here exactly once (tch's Drop deletes
-        // them as it deletes its own), and the array is freed once.
-        let tensors = unsafe {
-            let tensors = (0..n).map(|i| tch::Tensor::from_ptr(*out.add(i))).collect();
-            redisai_torch_free(out.cast());
-            tensors
-        };
+        // SAFETY: on success `out` holds `n` tensors, as `take_tensors` needs.
+        let tensors = unsafe { take_tensors(out, n) };
         Ok(tensors)
     }
 }

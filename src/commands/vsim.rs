@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::ffi::block::{self, Finish};
 use crate::reply::Reply;
 use crate::types::{tensor_type, vecset_type};
-use crate::vector::parse::{parse_vsim, SimRequest, Source, ERR_SOURCE, MAX_FILTER_EF};
+use crate::vector::parse::{parse_vsim, SimRequest, Source, ERR_SOURCE};
 use crate::vector::query::{tensor_rows, MAX_BATCH_HITS};
 use crate::vector::stats;
 use crate::vector::{Hit, SearchOpts, VecSet};
@@ -58,17 +58,7 @@ pub fn vsim(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         attrs: req.with_attrs,
         batch,
     };
-    let opts = SearchOpts {
-        count: req.count,
-        ef: req.ef,
-        epsilon: req.epsilon,
-        filter: req.filter,
-        filter_ef: req
-            .filter_ef
-            .unwrap_or(req.count.saturating_mul(100).min(MAX_FILTER_EF)),
-        truth: req.truth,
-        with_attrs: req.with_attrs,
-    };
+    let opts = req.search_opts();
     let flags = ctx.get_flags();
     let pool = search_pool();
     if req.nothread

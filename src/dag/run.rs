@@ -302,44 +302,11 @@ fn submit(running: &Arc<Running>, r: Ready) {
             };
             engine::submit(job).is_err()
         }
-        Work::Script(script, call) => {
-            let back = Arc::clone(running);
-            let inputs = r.inputs;
-            let task = Task {
-                enqueued: now,
-                deadline,
-                run: Box::new(move |timed_out| {
-                    let outcome = if timed_out {
-                        Outcome::TimedOut
-                    } else {
-                        let refs: Vec<&Tensor> = inputs.iter().map(Arc::as_ref).collect();
-                        Outcome::Done(
-                            call.run(&script, &refs)
-                                .map(|v| v.into_iter().map(Some).collect()),
-                        )
-                    };
-                    complete(&back, op, outcome);
-                }),
-            };
-            submit_task(&queue, task)
-        }
-        Work::Vsim(v) => {
-            let back = Arc::clone(running);
-            let inputs = r.inputs;
-            let task = Task {
-                enqueued: now,
-                deadline,
-                run: Box::new(move |timed_out| {
-                    let outcome = if timed_out {
-                        Outcome::TimedOut
-                    } else {
-                        Outcome::Done(v.run(&inputs).map(|v| v.into_iter().map(Some).collect()))
-                    };
-                    complete(&back, op, outcome);
-                }),
-            };
-            submit_task(&queue, task)
-        }
+        Work::Script(script, call) => task(running, op, &queue, deadline, move || {
+            let refs: Vec<&Tensor> = r.inputs.iter().map(Arc::as_ref).collect();
+            call.run(&script, &refs)
+        }),
+        Work::Vsim(v) => task(running, op, &queue, deadline, move || v.run(&r.inputs)),
     };
     if failed {
         complete(
@@ -352,8 +319,28 @@ fn submit(running: &Arc<Running>, r: Ready) {
     }
 }
 
-/// Queues a task; `true` if there is no such queue (the task did not run).
-fn submit_task(queue: &str, task: Task) -> bool {
+/// Queues `f` as op `op` on `queue`; `true` if there is no such queue (it
+/// did not run).
+fn task(
+    running: &Arc<Running>,
+    op: usize,
+    queue: &str,
+    deadline: Option<Instant>,
+    f: impl FnOnce() -> crate::error::Result<Vec<Tensor>> + Send + 'static,
+) -> bool {
+    let back = Arc::clone(running);
+    let task = Task {
+        enqueued: Instant::now(),
+        deadline,
+        run: Box::new(move |timed_out| {
+            let outcome = if timed_out {
+                Outcome::TimedOut
+            } else {
+                Outcome::Done(f().map(|v| v.into_iter().map(Some).collect()))
+            };
+            complete(&back, op, outcome);
+        }),
+    };
     let _ = engine::ensure_queue(queue);
     engine::submit_task(queue, task).is_err()
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::args::{is_keyword, Arg};
 use crate::error::{Error, Result};
 use crate::tensor::{DType, Tensor};
-use crate::vector::parse::{parse_vsim, Source, MAX_FILTER_EF};
+use crate::vector::parse::{parse_vsim, Source};
 use crate::vector::query::{tensor_rows, MAX_BATCH_HITS};
 use crate::vector::{SearchOpts, VecSet};
 
@@ -57,17 +57,7 @@ pub fn parse_op<T: Arg>(op: &[T]) -> Result<VsimArgs> {
             "WITHSCORES, WITHATTRIBS and NOTHREAD do not apply to AI.VSIM in a DAG",
         ));
     }
-    let opts = SearchOpts {
-        count: req.count,
-        ef: req.ef,
-        epsilon: req.epsilon,
-        filter: req.filter,
-        filter_ef: req
-            .filter_ef
-            .unwrap_or(req.count.saturating_mul(100).min(MAX_FILTER_EF)),
-        truth: req.truth,
-        with_attrs: false,
-    };
+    let opts = req.search_opts();
     Ok(VsimArgs {
         opts,
         query,

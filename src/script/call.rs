@@ -78,7 +78,8 @@ pub fn find_model(key: &[u8]) -> Result<Arc<Model>> {
     (h.find_model)(&env(), key)
 }
 
-fn one_line(s: &str) -> String {
+/// Errors are one line in a reply.
+pub fn one_line(s: &str) -> String {
     s.replace(['\r', '\n'], " ")
 }
 

@@ -74,6 +74,23 @@ pub struct SimRequest {
     pub nothread: bool,
 }
 
+impl SimRequest {
+    /// The search options it asks for (FILTER-EF defaults to COUNT × 100).
+    pub fn search_opts(&self) -> super::SearchOpts {
+        super::SearchOpts {
+            count: self.count,
+            ef: self.ef,
+            epsilon: self.epsilon,
+            filter: self.filter.clone(),
+            filter_ef: self
+                .filter_ef
+                .unwrap_or(self.count.saturating_mul(100).min(MAX_FILTER_EF)),
+            truth: self.truth,
+            with_attrs: self.with_attrs,
+        }
+    }
+}
+
 fn err(text: impl Into<String>) -> Error {
     Error::err(text)
 }
