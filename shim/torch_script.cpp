@@ -215,6 +215,10 @@ void register_operators() {
 }
 
 torch::jit::Function* find(RedisaiScript* s, const char* name) {
+  // An empty name is no function (QualifiedName would throw a c10 text).
+  if (name == nullptr || *name == '\0') {
+    return nullptr;
+  }
   return s->cu->find_function(c10::QualifiedName(name));
 }
 

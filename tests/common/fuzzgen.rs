@@ -1,5 +1,5 @@
-//! What the wire fuzzers share (tests/fuzz.rs, tests/model_fuzz.rs and the
-//! vector fuzz in tests/vector_persistence.rs):
+//! What the wire fuzzers share (tests/fuzz.rs, tests/model_fuzz.rs,
+//! tests/script_fuzz.rs and the vector fuzz in tests/vector_persistence.rs):
 //!
 //! - the budget: `REDISAI_FUZZ_COMMANDS` commands in all (default 100,000),
 //!   split between the fuzzers, from `REDISAI_FUZZ_SEED` (decimal or `0x…`
