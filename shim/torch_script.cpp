@@ -183,7 +183,7 @@ c10::List<at::Tensor> model_execute(std::string key, c10::List<at::Tensor> input
 }
 
 // `torch` is aten, as in torch::jit::compile; `redis` and `redisAI` are the
-// operators registered below.
+// operators registered below; the built-in exception names can be raised.
 struct ScriptResolver : public torch::jit::Resolver {
   std::shared_ptr<torch::jit::SugaredValue> resolveValue(const std::string& name,
                                                          torch::jit::GraphFunction&,
@@ -196,6 +196,16 @@ struct ScriptResolver : public torch::jit::Resolver {
     }
     if (name == "redisAI") {
       return std::make_shared<torch::jit::BuiltinModule>("redisAI");
+    }
+    // `raise Exception("...")` and the usual built-in exception names, as
+    // the Python frontend resolves them.
+    static const char* const exceptions[] = {"Exception",  "RuntimeError", "ValueError",
+                                             "TypeError",  "KeyError",     "IndexError",
+                                             "AssertionError"};
+    for (const char* e : exceptions) {
+      if (name == e) {
+        return std::make_shared<torch::jit::ExceptionValue>(name);
+      }
     }
     return nullptr;
   }

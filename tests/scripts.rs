@@ -42,6 +42,8 @@ def gives_int(a):
     return 1
 
 def boom(tensors: List[Tensor], keys: List[str], args: List[str]):
+    if len(args) > 0:
+        raise Exception("raised " + args[0])
     assert False, "boom"
     return tensors[0]"#;
 
@@ -498,6 +500,12 @@ fn a_raising_script_is_an_error_reply() {
         assert!(!e.contains('\n') && !e.contains('\r'), "{e:?}");
         assert!(s.alive());
     }
+    // `raise Exception(...)` compiles and is the reply.
+    let e = err(
+        &mut c,
+        &w("AI.SCRIPTEXECUTE s boom KEYS 1 k INPUTS 1 a ARGS 1 here OUTPUTS 1 c"),
+    );
+    assert!(e.contains("Exception: raised here"), "{e}");
     assert_eq!(c.cmd(&w("EXISTS c")).expect("reply").int(), 0);
     run_ok(&mut c, "AI.SCRIPTEXECUTE s bar INPUTS 2 a b OUTPUTS 1 c");
     assert_eq!(floats(&mut c, "c"), [11.0, 22.0]);
@@ -509,5 +517,5 @@ fn a_raising_script_is_an_error_reply() {
     );
     assert!(e.contains("must match the size of tensor b"), "{e}");
     assert!(s.alive());
-    assert_eq!(calls_errors(&mut c, "s"), (5, 4));
+    assert_eq!(calls_errors(&mut c, "s"), (6, 5));
 }
