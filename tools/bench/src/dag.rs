@@ -1,25 +1,15 @@
-//! The DAG suite (`BENCH_SUITE=dag`): DAGs and scripts, each against a
-//! baseline measured in the same run.
-//!
-//! ```text
-//! redisai-bench --port P --only dag [--rounds 11] [--seconds 1] [--limit N]
-//! redisai-bench --port P --only dag_p1,dag_p2,dag_p7,dag_script
-//! ```
-//! - P1 as one command: one `AI.DAGEXECUTE_RO` (TENSORSET ×2, MODELEXECUTE
-//!   of the fraud MLP, TENSORGET) against one PING plus the fraud MLP's
-//!   forward in this process (hot loop, and with 64 MiB touched between
-//!   calls); 1 connection.
-//! - P2 via DAG: the same DAG at 16 connections, next to the pipelined form,
-//!   with where the server's CPU goes (per-thread schedstat, INFO
-//!   commandstats, AI.INFO).
-//! - P7: embed (`pt-embed.pt`) and AI.VSIM on a set of 100,000 random unit
-//!   vectors of dim 128 (`--limit` for fewer) in one DAG, against the same
-//!   work as two round trips; 1 connection.
-//! - Script overhead: AI.SCRIPTEXECUTE of `tensors[0] + tensors[1]` against
+//! The DAG suite (`BENCH_SUITE=dag`; `--only dag`, or some of `dag_p1`,
+//! `dag_p2`, `dag_p7`, `dag_script`), each against a baseline of the same
+//! run, rounds interleaved, ratios the median of per-round ratios:
+//! - P1: one `AI.DAGEXECUTE_RO` (TENSORSET ×2, MODELEXECUTE of the fraud
+//!   MLP, TENSORGET) against one PING plus the forward in this process (hot
+//!   loop, and with 64 MiB written between calls); 1 connection.
+//! - P2: the same DAG at 16 connections next to the pipelined form, with a
+//!   CPU split (per-thread schedstat, INFO commandstats, AI.INFO).
+//! - P7: embed (`pt-embed.pt`) and AI.VSIM on 100,000 random unit vectors
+//!   of dim 128 (`--limit` for fewer) in one DAG, against two round trips.
+//! - Scripts: AI.SCRIPTEXECUTE of `tensors[0] + tensors[1]` against
 //!   AI.MODELEXECUTE of `pt-minimal.pt` (inline, and queued); 1 connection.
-//!
-//! Rounds interleave the cases, and ratios are the median of per-round
-//! ratios (as in `main.rs`).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -47,21 +37,17 @@ struct Case {
 /// A case of `conns` connections, each sending one op and waiting for it.
 fn case(name: &'static str, make: fn(usize) -> Op, conns: usize) -> Case {
     let (what, conns, pipeline) = (what(name), Some(conns), Some(1));
-    let (s, inline_us, profile) = (
-        Scenario {
-            name,
-            what,
-            make,
-            conns,
-            pipeline,
-        },
-        None,
-        None,
-    );
+    let s = Scenario {
+        name,
+        what,
+        make,
+        conns,
+        pipeline,
+    };
     Case {
         s,
-        inline_us,
-        profile,
+        inline_us: None,
+        profile: None,
     }
 }
 
@@ -75,6 +61,8 @@ fn what(name: &str) -> &'static str {
         "p2_dag" => "one AI.DAGEXECUTE_RO per inference (P2 via DAG)",
         "p7_dag" => "one AI.DAGEXECUTE_RO: TENSORSET, MODELEXECUTE, VSIM, TENSORGET x2 (P7)",
         "p7_two_round_trips" => "TENSORSET + MODELEXECUTE + TENSORGET pipelined, then AI.VSIM",
+        "p7_embed_alone" => "the first round trip alone (split)",
+        "p7_vsim_alone" => "AI.VSIM FP32 COUNT 10 WITHSCORES of the embeddings alone (split)",
         "script_execute" => "AI.SCRIPTEXECUTE (always queued)",
         "model_execute" => "AI.MODELEXECUTE of pt-minimal.pt (inline when fast and idle)",
         "model_execute_queued" => "the same with INLINE_RUN_THRESHOLD 0 (queued)",
@@ -191,9 +179,9 @@ fn measure(o: &Opts, c: &mut Conn, inline: i64, cases: &[Case]) -> Result<Vec<Ve
         println!(
             "CPU per op over all rounds (warm-up included), from /proc/<server>/task/*/schedstat, \
              INFO commandstats and AI.INFO:\n\n| scenario | ops | server main thread µs/op | \
-             ai-cpu workers µs/op | other server threads µs/op | server core busy | main thread \
-             run-queue wait µs/op | commandstats usec/call | model µs/run (AI.INFO) | client \
-             process busy |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+             ai-cpu workers µs/op | other server threads µs/op | server CPU (100% = 1 core) | \
+             main thread run-queue wait µs/op | commandstats usec/call | model µs/run (AI.INFO) | \
+             client CPU (100% = 1 core) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for (k, p) in cases.iter().zip(&prof).filter(|(k, _)| k.profile.is_some()) {
             let per = |x: u64| x as f64 / p.n[0].max(1) as f64;
@@ -435,18 +423,11 @@ fn send(c: &mut Conn, text: &str, mut blobs: &[&[u8]]) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// The element names of a reply: a STRING tensor's VALUES, or AI.VSIM's
-/// `name score …` (RESP2) or map (RESP3).
-fn names(r: &Reply, with_scores: bool) -> Vec<String> {
-    match r {
-        Reply::Array(a) => a
-            .iter()
-            .step_by(if with_scores { 2 } else { 1 })
-            .map(Reply::text)
-            .collect(),
-        Reply::Map(m) => m.iter().map(|(k, _)| k.text()).collect(),
-        _ => Vec::new(),
-    }
+/// Every `step`th text of an array reply: a STRING tensor's VALUES (1), or
+/// the names of AI.VSIM WITHSCORES (2).
+fn names(r: &Reply, step: usize) -> Vec<String> {
+    let all = if let Reply::Array(a) = r { &a[..] } else { &[] };
+    all.iter().step_by(step).map(Reply::text).collect()
 }
 
 /// One query, the DAG way: one round trip; the ids.
@@ -457,16 +438,25 @@ fn p7_dag(c: &mut Conn, q: &[u8]) -> Result<Vec<String>, String> {
                |> AI.TENSORGET ids VALUES |> AI.TENSORGET sc VALUES";
     send(c, dag, &[q])?;
     match c.read().map_err(|e| e.to_string())? {
-        Reply::Array(a) if a.len() == 5 && !a.iter().any(Reply::is_error) => {
-            Ok(names(&a[3], false))
-        }
+        Reply::Array(a) if a.len() == 5 && !a.iter().any(Reply::is_error) => Ok(names(&a[3], 1)),
         other => Err(format!("P7 DAG: {other:?}")),
     }
 }
 
-/// One query as two round trips: TENSORSET + MODELEXECUTE + TENSORGET
-/// pipelined, then AI.VSIM of the embedding; the ids.
+/// One query as two round trips: [`p7_embed`], then [`p7_vsim`]; the ids.
 fn p7_two(c: &mut Conn, q: &[u8]) -> Result<Vec<String>, String> {
+    let e = p7_embed(c, q)?;
+    p7_vsim(c, &e)
+}
+
+/// AI.VSIM of an embedding; the ids.
+fn p7_vsim(c: &mut Conn, e: &[u8]) -> Result<Vec<String>, String> {
+    let r = ok(c, "AI.VSIM dag:emb FP32 $ COUNT 10 WITHSCORES", &[e])?;
+    Ok(names(&r, 2))
+}
+
+/// TENSORSET + MODELEXECUTE + TENSORGET BLOB pipelined; the embedding.
+fn p7_embed(c: &mut Conn, q: &[u8]) -> Result<Vec<u8>, String> {
     let first = "AI.TENSORSET dag:q FLOAT 1 64 BLOB $; \
                  AI.MODELEXECUTE embed INPUTS 1 dag:q OUTPUTS 1 dag:e; AI.TENSORGET dag:e BLOB";
     send(c, first, &[q])?;
@@ -478,28 +468,24 @@ fn p7_two(c: &mut Conn, q: &[u8]) -> Result<Vec<String>, String> {
             _ => {}
         }
     }
-    let r = ok(c, "AI.VSIM dag:emb FP32 $ COUNT 10 WITHSCORES", &[&e])?;
-    Ok(names(&r, true))
+    Ok(e)
 }
 
 type Form = fn(&mut Conn, &[u8]) -> Result<Vec<String>, String>;
 
 /// One round of one form, 1 connection: (queries/s, p50, p99, 0).
 fn p7_round(c: &mut Conn, form: Form, queries: &[Vec<u8>], secs: f64) -> Result<Round, String> {
-    let (mut i, mut lat) = (0, Vec::new());
-    let warm = Instant::now();
-    while warm.elapsed().as_secs_f64() < (secs * 0.2).min(1.0) {
-        form(c, &queries[i % queries.len()])?;
-        i += 1;
-    }
-    let start = Instant::now();
-    while start.elapsed().as_secs_f64() < secs {
+    let (mut lat, start, warm) = (Vec::new(), Instant::now(), (secs * 0.2).min(1.0));
+    for q in queries.iter().cycle() {
         let t = Instant::now();
-        form(c, &queries[i % queries.len()])?;
-        lat.push(t.elapsed().as_micros() as u64);
-        i += 1;
+        form(c, q)?;
+        match t.duration_since(start).as_secs_f64() {
+            x if x > warm + secs => break,
+            x if x >= warm => lat.push(t.elapsed().as_micros() as u64),
+            _ => {}
+        }
     }
-    let rate = lat.len() as f64 / start.elapsed().as_secs_f64();
+    let rate = lat.len() as f64 / secs;
     lat.sort_unstable();
     Ok((rate, lat[lat.len() / 2], lat[lat.len() * 99 / 100], 0))
 }
@@ -532,11 +518,24 @@ fn p7(o: &Opts, c: &mut Conn) -> Result<(), String> {
     let same = (0..10).try_fold(true, |acc, i| -> Result<bool, String> {
         Ok(acc && p7_dag(c, &queries[i])? == p7_two(c, &queries[i])?)
     })?;
-    let forms: [(&str, Form); 2] = [("p7_dag", p7_dag), ("p7_two_round_trips", p7_two)];
+    let embeddings: Vec<Vec<u8>> = queries
+        .iter()
+        .map(|q| p7_embed(c, q))
+        .collect::<Result<_, _>>()?;
+    let forms: [(&str, Form, &[Vec<u8>]); 4] = [
+        ("p7_dag", p7_dag, &queries),
+        ("p7_two_round_trips", p7_two, &queries),
+        (
+            "p7_embed_alone",
+            |c, q| p7_embed(c, q).map(|_| Vec::new()),
+            &queries,
+        ),
+        ("p7_vsim_alone", p7_vsim, &embeddings),
+    ];
     let mut runs: Vec<Vec<Round>> = vec![Vec::new(); forms.len()];
     for _ in 0..o.rounds {
         for (i, f) in forms.iter().enumerate() {
-            runs[i].push(p7_round(c, f.1, &queries, o.seconds)?);
+            runs[i].push(p7_round(c, f.1, f.2, o.seconds)?);
         }
     }
     let rows: Vec<_> = forms
