@@ -39,6 +39,29 @@ impl Arg for RedisString {
     }
 }
 
+/// `AI.MODELDEL key` / `AI.SCRIPTDEL key`: deletes the key if it holds the
+/// type `exists` checks (`empty` when it is empty, WRONGTYPE for another
+/// type), replicated verbatim.
+pub fn delete_typed(
+    ctx: &Context,
+    args: &[RedisString],
+    cmd: &'static str,
+    exists: fn(&redis_module::key::RedisKeyWritable) -> Result<bool>,
+    empty: &str,
+) -> Result<redis_module::RedisValue> {
+    if args.len() != 2 {
+        return Err(Error::Arity(cmd));
+    }
+    let key = ctx.open_key_writable(&args[1]);
+    if !exists(&key)? {
+        return Err(Error::err(empty));
+    }
+    key.delete()
+        .map_err(|_| Error::err("could not delete the key"))?;
+    ctx.replicate_verbatim();
+    Ok(redis_module::RedisValue::SimpleStringStatic("OK"))
+}
+
 /// The argument bytes, for parsers that want a plain list.
 pub fn bytes(args: &[RedisString]) -> Vec<&[u8]> {
     args.iter().map(|a| a.as_slice()).collect()

@@ -281,17 +281,7 @@ pub fn modelget(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
 
 /// `AI.MODELDEL key`
 pub fn modeldel(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
-    if args.len() != 2 {
-        return Err(Error::Arity("AI.MODELDEL"));
-    }
-    let key = ctx.open_key_writable(&args[1]);
-    if !model_type::exists(&key)? {
-        return Err(Error::err(ERR_EMPTY));
-    }
-    key.delete()
-        .map_err(|_| Error::err("could not delete the key"))?;
-    ctx.replicate_verbatim();
-    Ok(RedisValue::SimpleStringStatic("OK"))
+    super::delete_typed(ctx, args, "AI.MODELDEL", model_type::exists, ERR_EMPTY)
 }
 
 /// `AI.INFO key [RESETSTAT]`: run statistics of a model or a script.

@@ -191,17 +191,7 @@ pub fn scriptget(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
 
 /// `AI.SCRIPTDEL key`
 pub fn scriptdel(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
-    if args.len() != 2 {
-        return Err(Error::Arity("AI.SCRIPTDEL"));
-    }
-    let key = ctx.open_key_writable(&args[1]);
-    if !script_type::exists(&key)? {
-        return Err(Error::err(ERR_EMPTY));
-    }
-    key.delete()
-        .map_err(|_| Error::err("could not delete the key"))?;
-    ctx.replicate_verbatim();
-    Ok(RedisValue::SimpleStringStatic("OK"))
+    super::delete_typed(ctx, args, "AI.SCRIPTDEL", script_type::exists, ERR_EMPTY)
 }
 
 /// `AI._SCRIPTSCAN`: `[key, tag]` for every script in every database (a

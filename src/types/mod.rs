@@ -14,7 +14,29 @@ pub mod vecset_type;
 use std::os::raw::{c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use redis_module::key::{RedisKey, RedisKeyWritable};
+use redis_module::native_types::RedisType;
 use redis_module::raw;
+
+use crate::error::{Error, Result};
+
+/// The value a key of type `ty` holds (a cheap clone: an `Arc`): `Ok(None)`
+/// when the key is empty, `WrongType` when it holds another type.
+pub(crate) fn read_value<T: Clone>(key: &RedisKey, ty: &RedisType) -> Result<Option<T>> {
+    key.get_value::<T>(ty)
+        .map(|v| v.cloned())
+        .map_err(|_| Error::WrongType)
+}
+
+/// The same, for a key opened for writing.
+pub(crate) fn writable_value<T: Clone>(
+    key: &RedisKeyWritable,
+    ty: &RedisType,
+) -> Result<Option<T>> {
+    key.get_value::<T>(ty)
+        .map(|v| v.cloned())
+        .map_err(|_| Error::WrongType)
+}
 
 /// Runs a type callback body, containing any panic (it is logged by the
 /// panic hook) and returning `fallback` instead.

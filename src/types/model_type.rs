@@ -35,16 +35,12 @@ pub static MODEL_TYPE: RedisType = RedisType::new(
 
 /// The model at a key: `Ok(None)` when empty, `WrongType` for another type.
 pub fn read(key: &RedisKey) -> Result<Option<ModelValue>> {
-    key.get_value::<ModelValue>(&MODEL_TYPE)
-        .map(|v| v.cloned())
-        .map_err(|_| Error::WrongType)
+    super::read_value(key, &MODEL_TYPE)
 }
 
 /// Whether a writable key holds a model (`WrongType` for another type).
 pub fn exists(key: &RedisKeyWritable) -> Result<bool> {
-    key.get_value::<ModelValue>(&MODEL_TYPE)
-        .map(|v| v.is_some())
-        .map_err(|_| Error::WrongType)
+    Ok(super::writable_value::<ModelValue>(key, &MODEL_TYPE)?.is_some())
 }
 
 /// Stores `model` at `key`, replacing a model (not another type).

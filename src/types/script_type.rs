@@ -37,16 +37,12 @@ pub static SCRIPT_TYPE: RedisType = RedisType::new(
 
 /// The script at a key: `Ok(None)` when empty, `WrongType` for another type.
 pub fn read(key: &RedisKey) -> Result<Option<ScriptValue>> {
-    key.get_value::<ScriptValue>(&SCRIPT_TYPE)
-        .map(|v| v.cloned())
-        .map_err(|_| Error::WrongType)
+    super::read_value(key, &SCRIPT_TYPE)
 }
 
 /// Whether a writable key holds a script (`WrongType` for another type).
 pub fn exists(key: &RedisKeyWritable) -> Result<bool> {
-    key.get_value::<ScriptValue>(&SCRIPT_TYPE)
-        .map(|v| v.is_some())
-        .map_err(|_| Error::WrongType)
+    Ok(super::writable_value::<ScriptValue>(key, &SCRIPT_TYPE)?.is_some())
 }
 
 /// Stores `script` at `key`, replacing a script (not another type).

@@ -40,9 +40,7 @@ pub static TENSOR_TYPE: RedisType = RedisType::new(
 /// The tensor at a read-only key: `Ok(None)` when the key is empty,
 /// `WrongType` when it holds something else.
 pub fn read(key: &RedisKey) -> Result<Option<TensorValue>> {
-    key.get_value::<TensorValue>(&TENSOR_TYPE)
-        .map(|v| v.cloned())
-        .map_err(|_| Error::WrongType)
+    super::read_value(key, &TENSOR_TYPE)
 }
 
 /// A key opened for writing a tensor, its type already checked.

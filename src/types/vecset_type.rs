@@ -36,16 +36,12 @@ pub static VECSET_TYPE: RedisType = RedisType::new(
 
 /// The set at a key: `Ok(None)` when empty, `WrongType` for another type.
 pub fn read(key: &RedisKey) -> Result<Option<SetValue>> {
-    key.get_value::<SetValue>(&VECSET_TYPE)
-        .map(|v| v.cloned())
-        .map_err(|_| Error::WrongType)
+    super::read_value(key, &VECSET_TYPE)
 }
 
 /// The set at a writable key.
 pub fn get(key: &RedisKeyWritable) -> Result<Option<SetValue>> {
-    key.get_value::<SetValue>(&VECSET_TYPE)
-        .map(|v| v.cloned())
-        .map_err(|_| Error::WrongType)
+    super::writable_value(key, &VECSET_TYPE)
 }
 
 /// Stores a new set at an empty key.
