@@ -77,7 +77,8 @@ fn dag(ctx: &Context, args: &[RedisString], flavor: Flavor) -> Result<RedisValue
     let db = block::selected_db(ctx);
     // Leading model ops that run fast enough run here, as AI.MODELEXECUTE's
     // inline runs do; the DAG is answered now if nothing else is left.
-    let (prior, all_done) = dag::run_inline(&mut dag, super::execute::runs_inline);
+    let (prior, all_done) =
+        dag::run_inline(&mut dag, |m, i| super::execute::runs_inline(ctx, m, i));
     if let (true, Some(ms)) = (dag.is_trivial(), dag.timeout) {
         // RedisAI queues even a DAG of tensor ops on CPU, and its TIMEOUT
         // applies there: it times out behind a long request.

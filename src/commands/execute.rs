@@ -69,7 +69,7 @@ fn execute(ctx: &Context, args: &[RedisString], parse: Parser) -> Result<RedisVa
         .iter()
         .map(|&o| args[o].as_slice().to_vec())
         .collect();
-    if runs_inline(&model, &inputs) {
+    if runs_inline(ctx, &model, &inputs) {
         return run_inline(ctx, &model, &inputs, outputs);
     }
     let db = block::selected_db(ctx);
@@ -101,11 +101,14 @@ fn execute(ctx: &Context, args: &[RedisString], parse: Parser) -> Result<RedisVa
 /// handing it to a worker and back. It runs on the main thread, but only
 /// when its queue is idle (so it overtakes nothing, and its ONNX session is
 /// free) and it does not batch. A very slow run sends it back to its queue.
-pub fn runs_inline(model: &Model, inputs: &[Arc<Tensor>]) -> bool {
+/// Under load from several clients, with a spare CPU for the workers, the
+/// runs go to the queue (see `engine::inline`).
+pub fn runs_inline(ctx: &Context, model: &Model, inputs: &[Arc<Tensor>]) -> bool {
     model.meta.batchsize == 0
         && model
             .stats
             .runs_fast(engine::input_bytes(inputs), engine::inline_threshold())
+        && engine::inline::admit(block::client_id(ctx), model.stats.avg_us())
         && engine::idle(&model.queue_name())
 }
 

@@ -4,6 +4,7 @@
 //! hand the result back to the main thread. See docs/design.md, "Threading".
 
 pub mod batch;
+pub mod inline;
 pub mod pool;
 
 use std::collections::{HashMap, VecDeque};

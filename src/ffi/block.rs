@@ -184,6 +184,12 @@ extern "C" fn free_callback(_ctx: *mut raw::RedisModuleCtx, data: *mut c_void) {
     }));
 }
 
+/// The calling client's id (0 when there is none).
+pub fn client_id(ctx: &Context) -> u64 {
+    // SAFETY: ctx is the live command context.
+    crate::api!(RedisModule_GetClientId).map_or(0, |f| unsafe { f(ctx.ctx) })
+}
+
 /// The database selected in `ctx`.
 pub fn selected_db(ctx: &Context) -> c_int {
     crate::api!(RedisModule_GetSelectedDb).map_or(0, |get| {

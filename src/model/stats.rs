@@ -86,6 +86,11 @@ impl Stats {
             && input_bytes <= self.seen_bytes.load(Relaxed)
     }
 
+    /// The moving average of recent run times, µs.
+    pub fn avg_us(&self) -> u64 {
+        self.avg_us.load(Relaxed)
+    }
+
     pub fn reset(&self) {
         self.duration_us.store(0, Relaxed);
         self.samples.store(0, Relaxed);
