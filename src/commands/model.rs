@@ -294,42 +294,45 @@ pub fn ai_info(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         .get(2)
         .is_some_and(|a| a.as_slice().eq_ignore_ascii_case(b"RESETSTAT"));
     let key = ctx.open_key(&args[1]);
-    let model = match model_type::read(&key) {
-        Ok(model) => model,
-        Err(_) => match crate::types::script_type::read(&key) {
-            Ok(Some(script)) => {
-                return Ok(super::script::info(
-                    ctx,
-                    args[1].as_slice(),
-                    &script,
-                    resetstat,
-                ));
-            }
-            _ => None,
-        },
-    }
-    .ok_or_else(not_found)?;
+    // A model, else a script (a wrong type is "not found", as in RedisAI).
+    let model = model_type::read(&key).ok().flatten();
+    let script = match model {
+        Some(_) => None,
+        None => crate::types::script_type::read(&key).ok().flatten(),
+    };
+    let (kind, backend, meta_device, tag, stats) = match (&model, &script) {
+        (Some(m), _) => (
+            "MODEL",
+            m.meta.backend.name(),
+            &m.meta.device,
+            &m.meta.tag,
+            &m.stats,
+        ),
+        (None, Some(sc)) => ("SCRIPT", "TORCH", &sc.meta.device, &sc.meta.tag, &sc.stats),
+        (None, None) => return Err(not_found()),
+    };
     if resetstat {
-        model.stats.reset();
+        stats.reset();
         return Ok(RedisValue::SimpleStringStatic("OK"));
     }
-    let s = model.stats.snapshot();
+    let s = stats.snapshot();
     let reply = Reply::new(ctx);
     reply.array(18);
     reply.bulk(b"key");
     reply.bulk(args[1].as_slice());
     reply.bulk(b"type");
-    reply.bulk(b"MODEL");
+    reply.bulk(kind.as_bytes());
     reply.bulk(b"backend");
-    reply.bulk(model.meta.backend.name().as_bytes());
+    reply.bulk(backend.as_bytes());
     reply.bulk(b"device");
-    reply.bulk(&model.meta.device);
+    reply.bulk(meta_device);
     reply.bulk(b"tag");
-    reply.bulk(&model.meta.tag);
+    reply.bulk(tag);
     reply.bulk(b"duration");
     reply.int(s.duration_us as i64);
     reply.bulk(b"samples");
-    reply.int(s.samples);
+    // Scripts report -1, as RedisAI did.
+    reply.int(if script.is_some() { -1 } else { s.samples });
     reply.bulk(b"calls");
     reply.int(s.calls as i64);
     reply.bulk(b"errors");
@@ -337,20 +340,23 @@ pub fn ai_info(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     Ok(RedisValue::NoReply)
 }
 
-/// `AI._MODELSCAN`: `[key, tag]` for every model in every database. It
-/// scans the keyspace (models carry their own statistics; there is no
-/// separate registry), so it is O(keys) and logs a warning, like RedisAI.
-pub fn modelscan(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+/// `AI._MODELSCAN` / `AI._SCRIPTSCAN`: `[key, tag]` for every key `tag_of`
+/// recognises, in every database. It scans the keyspace (models and scripts
+/// carry their own statistics; there is no separate registry), so it is
+/// O(keys) and logs a warning, like RedisAI.
+pub fn scan_tags(
+    ctx: &Context,
+    args: &[RedisString],
+    cmd: &'static str,
+    tag_of: fn(&redis_module::key::RedisKey) -> Option<Vec<u8>>,
+) -> Result<RedisValue> {
     if args.len() != 1 {
-        return Err(Error::Arity("AI._MODELSCAN"));
+        return Err(Error::Arity(cmd));
     }
-    ctx.log_warning("AI._MODELSCAN is experimental and might be removed in future versions");
-    let found = crate::ffi::scan::all_dbs(ctx, |key| {
-        model_type::read(key)
-            .ok()
-            .flatten()
-            .map(|m| m.meta.tag.clone())
-    });
+    ctx.log_warning(&format!(
+        "{cmd} is experimental and might be removed in future versions"
+    ));
+    let found = crate::ffi::scan::all_dbs(ctx, tag_of);
     let reply = Reply::new(ctx);
     reply.array(found.len());
     for (key, tag) in found {
@@ -359,4 +365,14 @@ pub fn modelscan(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
         reply.bulk(&tag);
     }
     Ok(RedisValue::NoReply)
+}
+
+/// `AI._MODELSCAN`
+pub fn modelscan(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
+    scan_tags(ctx, args, "AI._MODELSCAN", |key| {
+        model_type::read(key)
+            .ok()
+            .flatten()
+            .map(|m| m.meta.tag.clone())
+    })
 }

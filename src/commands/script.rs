@@ -194,56 +194,13 @@ pub fn scriptdel(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     super::delete_typed(ctx, args, "AI.SCRIPTDEL", script_type::exists, ERR_EMPTY)
 }
 
-/// `AI._SCRIPTSCAN`: `[key, tag]` for every script in every database (a
-/// keyspace scan, like AI._MODELSCAN; it logs a warning, as RedisAI did).
+/// `AI._SCRIPTSCAN`: `[key, tag]` for every script in every database, like
+/// AI._MODELSCAN.
 pub fn scriptscan(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
-    if args.len() != 1 {
-        return Err(Error::Arity("AI._SCRIPTSCAN"));
-    }
-    ctx.log_warning("AI._SCRIPTSCAN is experimental and might be removed in future versions");
-    let found = crate::ffi::scan::all_dbs(ctx, |key| {
+    super::model::scan_tags(ctx, args, "AI._SCRIPTSCAN", |key| {
         script_type::read(key)
             .ok()
             .flatten()
             .map(|s| s.meta.tag.clone())
-    });
-    let reply = Reply::new(ctx);
-    reply.array(found.len());
-    for (key, tag) in found {
-        reply.array(2);
-        reply.bulk(&key);
-        reply.bulk(&tag);
-    }
-    Ok(RedisValue::NoReply)
-}
-
-/// AI.INFO of a script (the caller found one at `key`): type SCRIPT,
-/// backend TORCH, samples always -1.
-pub fn info(ctx: &Context, key: &[u8], script: &Script, resetstat: bool) -> RedisValue {
-    if resetstat {
-        script.stats.reset();
-        return RedisValue::SimpleStringStatic("OK");
-    }
-    let s = script.stats.snapshot();
-    let reply = Reply::new(ctx);
-    reply.array(18);
-    reply.bulk(b"key");
-    reply.bulk(key);
-    reply.bulk(b"type");
-    reply.bulk(b"SCRIPT");
-    reply.bulk(b"backend");
-    reply.bulk(b"TORCH");
-    reply.bulk(b"device");
-    reply.bulk(&script.meta.device);
-    reply.bulk(b"tag");
-    reply.bulk(&script.meta.tag);
-    reply.bulk(b"duration");
-    reply.int(s.duration_us as i64);
-    reply.bulk(b"samples");
-    reply.int(-1);
-    reply.bulk(b"calls");
-    reply.int(s.calls as i64);
-    reply.bulk(b"errors");
-    reply.int(s.errors as i64);
-    RedisValue::NoReply
+    })
 }
