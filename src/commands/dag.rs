@@ -4,7 +4,7 @@ use std::os::raw::c_int;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use redis_module::{Context, ContextFlags, RedisString, RedisValue};
+use redis_module::{Context, RedisString, RedisValue};
 
 use super::execute::write_output;
 use super::refuse_in_transaction;
@@ -66,9 +66,6 @@ pub fn dagrun_ro(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
 
 fn dag(ctx: &Context, args: &[RedisString], flavor: Flavor) -> Result<RedisValue> {
     refuse_in_transaction(ctx)?;
-    if ctx.get_flags().contains(ContextFlags::DENY_BLOCKING) {
-        return Err(Error::err(super::ERR_IN_TRANSACTION));
-    }
     let mut dag = parse(args, flavor, &Keys(ctx))?;
     // Decision 5, for DAGs: a PERSIST key of another type fails now.
     for (key, _) in &dag.persist {

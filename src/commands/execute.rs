@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use std::time::{Duration, Instant};
 
-use redis_module::{Context, ContextFlags, RedisString, RedisValue};
+use redis_module::{Context, RedisString, RedisValue};
 
 use super::refuse_in_transaction;
 use super::tensor::ERR_EMPTY as ERR_TENSOR_EMPTY;
@@ -46,29 +46,11 @@ type Parser = fn(
 
 fn execute(ctx: &Context, args: &[RedisString], parse: Parser) -> Result<RedisValue> {
     refuse_in_transaction(ctx)?;
-    if ctx.get_flags().contains(ContextFlags::DENY_BLOCKING) {
-        return Err(Error::err(super::ERR_IN_TRANSACTION));
-    }
     let model = model_type::read(&ctx.open_key(&args[1]))?.ok_or_else(|| Error::err(ERR_EMPTY))?;
     let req = parse(args, &|n| model.check_inputs(n), &|n| {
         model.check_outputs(n)
     })?;
-    let inputs = req
-        .inputs
-        .iter()
-        .map(|&i| {
-            tensor_type::read(&ctx.open_key(&args[i]))?.ok_or_else(|| Error::err(ERR_TENSOR_EMPTY))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    // Decision 5: an output key of another type fails now, before the run.
-    for &o in &req.outputs {
-        tensor_type::read(&ctx.open_key(&args[o]))?;
-    }
-    let outputs: Vec<Vec<u8>> = req
-        .outputs
-        .iter()
-        .map(|&o| args[o].as_slice().to_vec())
-        .collect();
+    let (inputs, outputs) = snapshot_io(ctx, args, &req.inputs, &req.outputs)?;
     if runs_inline(ctx, &model, &inputs) {
         return run_inline(ctx, &model, &inputs, outputs);
     }
@@ -94,6 +76,34 @@ fn execute(ctx: &Context, args: &[RedisString], parse: Parser) -> Result<RedisVa
         ))));
     }
     Ok(RedisValue::NoReply)
+}
+
+/// Input tensor snapshots and output key names.
+pub type Io = (Vec<Arc<Tensor>>, Vec<Vec<u8>>);
+
+/// The input tensors at argv positions `inputs` (snapshots), and the output
+/// key names at `outputs`, each checked to be empty or a tensor (Decision 5:
+/// an output key of another type fails now, before the run).
+pub fn snapshot_io(
+    ctx: &Context,
+    args: &[RedisString],
+    inputs: &[usize],
+    outputs: &[usize],
+) -> Result<Io> {
+    let tensors = inputs
+        .iter()
+        .map(|&i| {
+            tensor_type::read(&ctx.open_key(&args[i]))?.ok_or_else(|| Error::err(ERR_TENSOR_EMPTY))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for &o in outputs {
+        tensor_type::read(&ctx.open_key(&args[o]))?;
+    }
+    let names = outputs
+        .iter()
+        .map(|&o| args[o].as_slice().to_vec())
+        .collect();
+    Ok((tensors, names))
 }
 
 /// A model whose recent runs average under INLINE_RUN_THRESHOLD (on inputs

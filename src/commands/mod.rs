@@ -24,10 +24,14 @@ pub const ERR_IN_TRANSACTION: &str =
     "Cannot run RedisAI command within a transaction or a LUA script";
 
 /// Blocking commands (model, script and DAG execution) cannot block inside
-/// MULTI/EXEC or a script; RedisAI refuses them there, and so do we.
+/// MULTI/EXEC, a Lua script, or a call from a module (a TorchScript
+/// script's `redis.execute`); RedisAI refuses them there, and so do we.
 pub fn refuse_in_transaction(ctx: &Context) -> Result<()> {
     let flags = ctx.get_flags();
-    if flags.contains(ContextFlags::MULTI) || flags.contains(ContextFlags::LUA) {
+    if flags.contains(ContextFlags::MULTI)
+        || flags.contains(ContextFlags::LUA)
+        || flags.contains(ContextFlags::DENY_BLOCKING)
+    {
         return Err(Error::err(ERR_IN_TRANSACTION));
     }
     Ok(())

@@ -7,11 +7,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use redis_module::{Context, ContextFlags, RedisString, RedisValue};
+use redis_module::{Context, RedisString, RedisValue};
 
 use super::execute::Completion;
 use super::refuse_in_transaction;
-use super::tensor::ERR_EMPTY as ERR_TENSOR_EMPTY;
 use crate::engine::{self, Outcome, Task};
 use crate::error::{Error, Result};
 use crate::ffi::block;
@@ -19,7 +18,7 @@ use crate::ffi::script_call::current_user;
 use crate::script::call::CallEnv;
 use crate::script::{parse_scriptexecute, parse_scriptrun, Invocation, ScriptCall, ERR_EMPTY};
 use crate::tensor::Tensor;
-use crate::types::{script_type, tensor_type};
+use crate::types::script_type;
 
 /// `AI.SCRIPTEXECUTE key fn [KEYS n …] [INPUTS n …] [ARGS n …] [OUTPUTS n …] [TIMEOUT ms]`
 pub fn scriptexecute(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
@@ -43,28 +42,10 @@ fn run(
     parse: impl Fn(&[RedisString]) -> Result<ScriptCall>,
 ) -> Result<RedisValue> {
     refuse_in_transaction(ctx)?;
-    if ctx.get_flags().contains(ContextFlags::DENY_BLOCKING) {
-        return Err(Error::err(super::ERR_IN_TRANSACTION));
-    }
     let script =
         script_type::read(&ctx.open_key(&args[1]))?.ok_or_else(|| Error::err(ERR_EMPTY))?;
     let call = parse(args)?;
-    let inputs = call
-        .inputs
-        .iter()
-        .map(|&i| {
-            tensor_type::read(&ctx.open_key(&args[i]))?.ok_or_else(|| Error::err(ERR_TENSOR_EMPTY))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    // Decision 5: an output key of another type fails now, before the run.
-    for &o in &call.outputs {
-        tensor_type::read(&ctx.open_key(&args[o]))?;
-    }
-    let outputs: Vec<Vec<u8>> = call
-        .outputs
-        .iter()
-        .map(|&o| args[o].as_slice().to_vec())
-        .collect();
+    let (inputs, outputs) = super::execute::snapshot_io(ctx, args, &call.inputs, &call.outputs)?;
     let prepared = Invocation::new(args, &call, caller(ctx));
     let queue = script.queue_name();
     engine::ensure_queue(&queue)?;
