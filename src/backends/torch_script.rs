@@ -68,7 +68,6 @@ fn malloc_str(s: &str) -> *mut c_char {
 
 struct TorchScript {
     raw: NonNull<RawScript>,
-    device: tch::Device,
     size: usize,
 }
 
@@ -91,17 +90,14 @@ pub fn compile(
     source: &[u8],
     entry_points: &[String],
 ) -> std::result::Result<Arc<dyn ScriptRuntime>, (Error, bool)> {
-    let (device, index) = match device {
-        Device::Cpu => (tch::Device::Cpu, -1),
+    // The shim moves a call's inputs to this device (-1: CPU).
+    let index = match device {
+        Device::Cpu => -1,
         Device::Gpu(id) => {
             if !tch::Cuda::is_available() {
                 return Err((Error::raw(super::torch_model::ERR_NO_CUDA), true));
             }
-            let id = id.unwrap_or(0) as usize;
-            (
-                tch::Device::Cuda(id),
-                c_int::try_from(id).unwrap_or(c_int::MAX),
-            )
+            c_int::try_from(id.unwrap_or(0)).unwrap_or(c_int::MAX)
         }
     };
     apply_threads();
@@ -129,15 +125,10 @@ pub fn compile(
     match NonNull::new(raw) {
         Some(raw) if status == 0 => Ok(Arc::new(TorchScript {
             raw,
-            device,
             size: source.len() * 8,
         })),
         Some(raw) => {
-            drop(TorchScript {
-                raw,
-                device,
-                size: 0,
-            });
+            drop(TorchScript { raw, size: 0 });
             Err((Error::raw(one_line(&err)), false))
         }
         None if err.is_empty() => Err((Error::err("could not compile the script"), false)),
@@ -211,7 +202,6 @@ impl ScriptRuntime for TorchScript {
         }
         // SAFETY: on success `out` holds `n` tensors, as `take_tensors` needs.
         let produced = unsafe { take_tensors(out, n) };
-        let _ = self.device;
         produced.iter().map(from_torch).collect()
     }
 

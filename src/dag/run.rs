@@ -54,6 +54,9 @@ impl Running {
 /// What to hand to a queue, taken under the lock and submitted after it.
 struct Ready {
     op: usize,
+    queue: String,
+    deadline: Option<Instant>,
+    work: Work,
     inputs: Vec<Arc<Tensor>>,
 }
 
@@ -180,13 +183,17 @@ fn pick(st: &mut State) -> Vec<Ready> {
     let mut ready = Vec::new();
     let mut waiting = None;
     for d in 0..st.devices.len() {
-        let (_, ops, finished) = &st.devices[d];
+        let (queue, ops, finished) = &st.devices[d];
         let Some(&op) = ops.get(*finished) else {
             continue;
         };
         if st.submitted[op] {
             continue;
         }
+        let Some(work) = Work::of(&st.dag.ops[op]) else {
+            continue; // only queued ops are in `devices`
+        };
+        let queue = queue.clone();
         let (inputs, _) = st.dag.ops[op].io();
         let tensors: Option<Vec<Arc<Tensor>>> = inputs
             .iter()
@@ -196,7 +203,13 @@ fn pick(st: &mut State) -> Vec<Ready> {
             Some(inputs) => {
                 st.submitted[op] = true;
                 st.in_flight += 1;
-                ready.push(Ready { op, inputs });
+                ready.push(Ready {
+                    op,
+                    queue,
+                    deadline: st.deadline,
+                    work,
+                    inputs,
+                });
             }
             None => {
                 waiting.get_or_insert(op);
@@ -271,42 +284,30 @@ fn complete(running: &Arc<Running>, op: usize, outcome: Outcome) {
 
 /// Hands one op to its queue.
 fn submit(running: &Arc<Running>, r: Ready) {
-    let (queue, deadline, work) = {
-        let st = running.lock();
-        let queue = st.dag.ops[r.op]
-            .queue()
-            .unwrap_or_else(|| "CPU".to_string());
-        let work = match &st.dag.ops[r.op] {
-            Op::Model { model, .. } => Work::Model(Arc::clone(model)),
-            Op::Script { script, call, .. } => Work::Script(Arc::clone(script), call.clone()),
-            Op::Vsim(v) => Work::Vsim(v.clone()),
-            Op::TensorSet | Op::TensorGet { .. } => Work::Nothing,
-        };
-        (queue, st.deadline, work)
-    };
-    let op = r.op;
-    let now = Instant::now();
+    let Ready {
+        op,
+        queue,
+        deadline,
+        work,
+        inputs,
+    } = r;
     let failed = match work {
-        Work::Nothing => {
-            complete(running, op, Outcome::Done(Ok(Vec::new())));
-            return;
-        }
         Work::Model(model) => {
             let back = Arc::clone(running);
             let job = Job {
                 model,
-                inputs: r.inputs,
-                enqueued: now,
+                inputs,
+                enqueued: Instant::now(),
                 deadline,
                 done: Box::new(move |outcome| complete(&back, op, outcome)),
             };
             engine::submit(job).is_err()
         }
         Work::Script(script, call) => task(running, op, &queue, deadline, move || {
-            let refs: Vec<&Tensor> = r.inputs.iter().map(Arc::as_ref).collect();
+            let refs: Vec<&Tensor> = inputs.iter().map(Arc::as_ref).collect();
             call.run(&script, &refs)
         }),
-        Work::Vsim(v) => task(running, op, &queue, deadline, move || v.run(&r.inputs)),
+        Work::Vsim(v) => task(running, op, &queue, deadline, move || v.run(&inputs)),
     };
     if failed {
         complete(
@@ -346,8 +347,19 @@ fn task(
 }
 
 enum Work {
-    Nothing,
     Model(Arc<crate::model::Model>),
     Script(Arc<crate::script::Script>, crate::script::Invocation),
     Vsim(Box<super::VsimOp>),
+}
+
+impl Work {
+    /// What a worker needs of `op` (`None`: done at parse or reply time).
+    fn of(op: &Op) -> Option<Work> {
+        Some(match op {
+            Op::Model { model, .. } => Work::Model(Arc::clone(model)),
+            Op::Script { script, call, .. } => Work::Script(Arc::clone(script), call.clone()),
+            Op::Vsim(v) => Work::Vsim(v.clone()),
+            Op::TensorSet | Op::TensorGet { .. } => return None,
+        })
+    }
 }
