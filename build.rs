@@ -1,5 +1,6 @@
 //! Build script: rpath for libtorch, compile-time facts for `INFO MODULES`,
-//! and the default location of the ONNX Runtime library.
+//! the default locations of the ONNX Runtime, TensorFlow and LiteRT
+//! libraries, and the bindings of TensorFlow's C API.
 //!
 //! Nothing here is needed by a `--no-default-features` build.
 
@@ -35,6 +36,121 @@ fn main() {
     }
     if env::var_os("CARGO_FEATURE_ONNX").is_some() {
         onnx();
+    }
+    #[cfg(feature = "tf")]
+    tf::build();
+    if env::var_os("CARGO_FEATURE_TFLITE").is_some() {
+        tflite();
+    }
+}
+
+/// The site-packages folder of the project's venv, where the pinned wheels
+/// of scripts/requirements/libs.txt are installed.
+fn site_packages() -> Option<PathBuf> {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").ok()?);
+    Some(root.join(".venv/lib/python3.11/site-packages"))
+}
+
+/// LiteRT (ai-edge-litert wheel) is opened at run time; bake in the path of
+/// the library this build was made against, as the last fallback.
+fn tflite() {
+    println!("cargo:rerun-if-env-changed=REDISAI_LITERT_DYLIB");
+    let path = env::var("REDISAI_LITERT_DYLIB").ok().or_else(|| {
+        let p = site_packages()?.join("ai_edge_litert/libLiteRt.so");
+        p.exists().then(|| p.to_string_lossy().into_owned())
+    });
+    println!(
+        "cargo:rustc-env=REDISAI_LITERT_DYLIB={}",
+        path.unwrap_or_default()
+    );
+}
+
+/// TensorFlow's C API: bindgen over the headers of the tensorflow-cpu wheel,
+/// as a table of function pointers that `src/backends/tf.rs` fills when it
+/// opens `libtensorflow_cc.so.2` (on the first TF model, as RedisAI loads
+/// its backends lazily). Nothing links against TensorFlow, so a server that
+/// never stores a TF model does not pay its 0.3 s and 300 MB.
+#[cfg(feature = "tf")]
+mod tf {
+    use super::*;
+
+    /// The C API functions the backend uses.
+    const FUNCTIONS: &[&str] = &[
+        "TF_Version",
+        "TF_NewStatus",
+        "TF_DeleteStatus",
+        "TF_GetCode",
+        "TF_Message",
+        "TF_NewBufferFromString",
+        "TF_DeleteBuffer",
+        "TF_NewGraph",
+        "TF_DeleteGraph",
+        "TF_NewImportGraphDefOptions",
+        "TF_DeleteImportGraphDefOptions",
+        "TF_GraphImportGraphDef",
+        "TF_GraphOperationByName",
+        "TF_OperationNumOutputs",
+        "TF_OperationNumInputs",
+        "TF_OperationOpType",
+        "TF_NewSessionOptions",
+        "TF_DeleteSessionOptions",
+        "TF_SetConfig",
+        "TF_NewSession",
+        "TF_CloseSession",
+        "TF_DeleteSession",
+        "TF_SessionRun",
+        "TF_AllocateTensor",
+        "TF_DeleteTensor",
+        "TF_TensorType",
+        "TF_NumDims",
+        "TF_Dim",
+        "TF_TensorByteSize",
+        "TF_TensorData",
+        "TF_TensorElementCount",
+        "TF_StringInit",
+        "TF_StringAssignView",
+        "TF_StringGetDataPointer",
+        "TF_StringGetSize",
+        "TF_StringDealloc",
+    ];
+
+    pub fn build() {
+        println!("cargo:rerun-if-env-changed=REDISAI_TF_DIR");
+        let dir = env::var("REDISAI_TF_DIR")
+            .map(PathBuf::from)
+            .ok()
+            .or_else(|| site_packages().map(|s| s.join("tensorflow")))
+            .unwrap_or_default();
+        let include = dir.join("include");
+        let header = include.join("tensorflow/c/c_api.h");
+        if !header.exists() {
+            panic!(
+                "feature `tf`: {} not found. Install the pinned tensorflow-cpu wheel \
+                 (scripts/run or scripts/test do it), set REDISAI_TF_DIR to its \
+                 `tensorflow` folder, or build with --no-default-features --features torch,onnx,tflite",
+                header.display()
+            );
+        }
+        let mut builder = bindgen::Builder::default()
+            .header(header.to_string_lossy())
+            .clang_arg(format!("-I{}", include.display()))
+            .dynamic_library_name("TfApi")
+            .dynamic_link_require_all(true)
+            .layout_tests(false)
+            .derive_default(true);
+        for f in FUNCTIONS {
+            builder = builder.allowlist_function(f);
+        }
+        let out = PathBuf::from(env::var("OUT_DIR").unwrap_or_default()).join("tf_api.rs");
+        builder
+            .generate()
+            .unwrap_or_else(|e| panic!("bindgen over {}: {e}", header.display()))
+            .write_to_file(&out)
+            .unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+        println!(
+            "cargo:rustc-env=REDISAI_TF_DYLIB={}",
+            dir.join("libtensorflow_cc.so.2").display()
+        );
     }
 }
 
@@ -93,8 +209,7 @@ fn torch_version(lib_dir: &Path) -> Option<String> {
 /// the path of the one this build was made against, as the last fallback.
 fn onnx() {
     let path = env::var("REDISAI_ORT_DYLIB").ok().or_else(|| {
-        let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").ok()?);
-        let capi = root.join(".venv/lib/python3.11/site-packages/onnxruntime/capi");
+        let capi = site_packages()?.join("onnxruntime/capi");
         let entry = fs::read_dir(&capi).ok()?.flatten().find(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();

@@ -25,6 +25,10 @@ pub struct Config {
     pub backend_memory_limit: i64,
     /// An ONNX Runtime library named by the `ONNX` argument, if any.
     pub onnx_library: Option<String>,
+    /// A `libtensorflow_cc.so` named by the `TF` argument, if any.
+    pub tf_library: Option<String>,
+    /// A `libLiteRt.so` named by the `TFLITE` argument, if any.
+    pub tflite_library: Option<String>,
     /// Microseconds: a model whose recent runs all took at most this long
     /// runs on the main thread when its queue is idle (0 turns this off).
     pub inline_run_threshold: i64,
@@ -43,8 +47,20 @@ impl Config {
             model_execution_timeout: 5000,
             backend_memory_limit: 0,
             onnx_library: None,
+            tf_library: None,
+            tflite_library: None,
             inline_run_threshold: DEFAULT_INLINE_RUN_THRESHOLD,
             ft_compat: true,
+        }
+    }
+
+    /// The library the module arguments named for a backend, if any.
+    pub fn library(&self, kind: BackendKind) -> Option<String> {
+        match kind {
+            BackendKind::Onnx => self.onnx_library.clone(),
+            BackendKind::Tf => self.tf_library.clone(),
+            BackendKind::Tflite => self.tflite_library.clone(),
+            BackendKind::Torch => None,
         }
     }
 
@@ -137,8 +153,14 @@ pub fn apply_load_args(base: Config, args: &[&[u8]]) -> Result<(Config, Vec<Stri
                         kind.name()
                     ));
                 }
-                if kind == BackendKind::Onnx && is_onnx_runtime(&val) {
-                    cfg.onnx_library = Some(cfg.resolve(&val));
+                if names_runtime(kind, &val) {
+                    let path = Some(cfg.resolve(&val));
+                    match kind {
+                        BackendKind::Onnx => cfg.onnx_library = path,
+                        BackendKind::Tf => cfg.tf_library = path,
+                        BackendKind::Tflite => cfg.tflite_library = path,
+                        BackendKind::Torch => {}
+                    }
                 }
             }
             _ => return Err(fail()),
@@ -148,12 +170,18 @@ pub fn apply_load_args(base: Config, args: &[&[u8]]) -> Result<(Config, Vec<Stri
     Ok((cfg, log))
 }
 
-/// Whether a path names an ONNX Runtime library (rather than RedisAI's
-/// `redisai_onnxruntime.so` wrapper, which has no use here).
-pub fn is_onnx_runtime(path: &str) -> bool {
+/// Whether a path names the backend's runtime library itself (rather than
+/// RedisAI's `redisai_<backend>.so` wrapper, which has no use here).
+pub fn names_runtime(kind: BackendKind, path: &str) -> bool {
+    let prefix = match kind {
+        BackendKind::Onnx => "libonnxruntime.so",
+        BackendKind::Tf => "libtensorflow_cc.so",
+        BackendKind::Tflite => "libLiteRt.so",
+        BackendKind::Torch => return false,
+    };
     path.rsplit('/')
         .next()
-        .is_some_and(|f| f.starts_with("libonnxruntime.so"))
+        .is_some_and(|f| f.starts_with(prefix))
 }
 
 #[cfg(test)]

@@ -48,6 +48,12 @@ fn write(ctx: *mut raw::RedisModuleInfoCtx) {
     int(ctx, "backend_memory_limit", cfg.backend_memory_limit);
 
     section(ctx, "backends_info");
+    if let Some(v) = backends::tf_version() {
+        field(ctx, "TensorFlow_version", &v);
+    }
+    if let Some(v) = backends::tflite_version() {
+        field(ctx, "TensorFlowLite_version", &v);
+    }
     if let Some(v) = backends::torch_version() {
         field(ctx, "Torch_version", v);
     }
@@ -65,11 +71,16 @@ fn write(ctx: *mut raw::RedisModuleInfoCtx) {
     }
     // The backends this build contains (`torch,onnx`, empty for none), last
     // in the section so positional parsers of the fields above are undisturbed.
-    let compiled: Vec<&str> = [backends::BackendKind::Torch, backends::BackendKind::Onnx]
-        .into_iter()
-        .filter(|k| k.compiled_in())
-        .map(|k| k.name())
-        .collect();
+    let compiled: Vec<&str> = [
+        backends::BackendKind::Tf,
+        backends::BackendKind::Tflite,
+        backends::BackendKind::Torch,
+        backends::BackendKind::Onnx,
+    ]
+    .into_iter()
+    .filter(|k| k.compiled_in())
+    .map(|k| k.name())
+    .collect();
     field(
         ctx,
         "backends_compiled",

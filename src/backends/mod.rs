@@ -5,6 +5,7 @@
 //! bytes once, then runs on byte-owned [`crate::tensor::Tensor`]s from any
 //! worker thread.
 
+mod dylib;
 #[cfg(feature = "onnx")]
 pub mod onnx;
 #[cfg(feature = "onnx")]
@@ -19,11 +20,49 @@ mod torch_model;
 mod torch_script;
 #[cfg(feature = "torch")]
 mod torch_shim;
+#[cfg(feature = "tf")]
+pub mod tf;
+#[cfg(feature = "tf")]
+mod tf_model;
+#[cfg(feature = "tflite")]
+pub mod tflite;
+#[cfg(feature = "tflite")]
+mod tflite_model;
 #[cfg(feature = "onnx")]
 mod watchdog;
 
 pub use onnx_proto::has_external_initializers;
-pub use runtime::{load, LoadError, Loaded, Runtime};
+pub use runtime::{LoadError, Loaded, Runtime};
+
+use crate::error::Error;
+use crate::model::Device;
+
+/// Compiles `blob` for `kind` on `device`. `inputs` and `outputs` are the
+/// names MODELSTORE declared (TF only; the other backends report theirs).
+pub fn load(
+    kind: BackendKind,
+    device: Device,
+    blob: &[u8],
+    inputs: &[String],
+    outputs: &[String],
+) -> Result<Loaded, LoadError> {
+    let _ = (inputs, outputs);
+    match kind {
+        #[cfg(feature = "torch")]
+        BackendKind::Torch => torch_model::load(device, blob),
+        #[cfg(feature = "onnx")]
+        BackendKind::Onnx => onnx_model::load(device, blob),
+        #[cfg(feature = "tf")]
+        BackendKind::Tf => tf_model::load(device, blob, inputs, outputs),
+        #[cfg(feature = "tflite")]
+        BackendKind::Tflite => tflite_model::load(device, blob),
+        #[allow(unreachable_patterns)]
+        _ => {
+            let _ = (device, blob);
+            Err(LoadError::environment(Error::err("Could not load backend")))
+        }
+    }
+}
 
 /// The backend names RedisAI knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +100,8 @@ impl BackendKind {
         match self {
             BackendKind::Torch => cfg!(feature = "torch"),
             BackendKind::Onnx => cfg!(feature = "onnx"),
-            BackendKind::Tf | BackendKind::Tflite => false,
+            BackendKind::Tf => cfg!(feature = "tf"),
+            BackendKind::Tflite => cfg!(feature = "tflite"),
         }
     }
 }
@@ -107,7 +147,23 @@ pub fn onnx_library_path() -> Option<String> {
     None
 }
 
-/// Makes sure a compiled-in backend is usable, loading ONNX Runtime from
+/// The loaded TensorFlow version, once the first TF model loaded it.
+pub fn tf_version() -> Option<String> {
+    #[cfg(feature = "tf")]
+    return tf::version();
+    #[cfg(not(feature = "tf"))]
+    None
+}
+
+/// The loaded LiteRT version, once the first TFLITE model loaded it.
+pub fn tflite_version() -> Option<String> {
+    #[cfg(feature = "tflite")]
+    return tflite::version();
+    #[cfg(not(feature = "tflite"))]
+    None
+}
+
+/// Makes sure a compiled-in backend is usable, loading its library from
 /// `library` (or the default places) if it is not loaded yet.
 pub fn ensure_loaded(kind: BackendKind, library: Option<&str>) -> Result<(), String> {
     match kind {
@@ -115,6 +171,10 @@ pub fn ensure_loaded(kind: BackendKind, library: Option<&str>) -> Result<(), Str
         BackendKind::Torch => Ok(()),
         #[cfg(feature = "onnx")]
         BackendKind::Onnx => onnx::load(library).map(|_| ()),
+        #[cfg(feature = "tf")]
+        BackendKind::Tf => tf::load(library).map(|_| ()),
+        #[cfg(feature = "tflite")]
+        BackendKind::Tflite => tflite::load(library).map(|_| ()),
         _ => {
             let _ = library;
             Err(format!(
@@ -134,7 +194,7 @@ mod tests {
         assert_eq!(BackendKind::parse(b"torch"), Some(BackendKind::Torch));
         assert_eq!(BackendKind::parse(b"TFLite"), Some(BackendKind::Tflite));
         assert_eq!(BackendKind::parse(b"PYTORCH"), None);
-        assert!(!BackendKind::Tf.compiled_in());
+        assert_eq!(BackendKind::Tf.compiled_in(), cfg!(feature = "tf"));
         assert_eq!(BackendKind::Torch.compiled_in(), cfg!(feature = "torch"));
         assert_eq!(torch_version().is_some(), cfg!(feature = "torch"));
     }

@@ -4,7 +4,6 @@
 //! module (the `scripts/package` layout), and the wheel it was built against.
 
 use std::ffi::{CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -32,68 +31,30 @@ pub fn loaded() -> Option<(String, PathBuf)> {
         .clone()
 }
 
-/// Where to look for the library, best first.
-fn candidates(explicit: Option<&str>) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = Vec::new();
-    out.extend(explicit.map(PathBuf::from));
-    out.extend(std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from));
-    if let Some(dir) = crate::ffi::module_path::module_dir() {
-        if let Ok(entries) = std::fs::read_dir(dir.join("lib")) {
-            let mut libs: Vec<PathBuf> = entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with("libonnxruntime.so."))
-                })
-                .collect();
-            libs.sort();
-            out.extend(libs);
-        }
-    }
-    let built = env!("REDISAI_ORT_DYLIB");
-    if !built.is_empty() {
-        out.push(PathBuf::from(built));
-    }
-    out
-}
-
 /// Loads ONNX Runtime if it is not loaded yet; returns its version.
 pub fn load(explicit: Option<&str>) -> Result<String, String> {
     let mut loaded = LOADED.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((v, _)) = loaded.as_ref() {
         return Ok(v.clone());
     }
-    let mut errors = Vec::new();
-    for path in candidates(explicit) {
-        if !path.exists() {
-            errors.push(format!("{}: not found", path.display()));
-            continue;
-        }
-        let attempt = catch_unwind(AssertUnwindSafe(|| {
-            let builder = ort::init_from(&path).map_err(|e| e.to_string())?;
-            builder
-                .with_name("redisai-rs")
-                .with_telemetry(false)
-                .build()
-                .map_err(|e| e.to_string())
-        }));
-        match attempt {
-            Ok(Ok(env)) => {
-                let _ = ENVIRONMENT.set(env);
-                let v = library_version(&path).unwrap_or_else(|| "unknown".to_string());
-                *loaded = Some((v.clone(), path));
-                return Ok(v);
-            }
-            Ok(Err(e)) => errors.push(format!("{}: {e}", path.display())),
-            Err(_) => errors.push(format!("{}: panicked while loading", path.display())),
-        }
-    }
-    if errors.is_empty() {
-        errors.push("no candidate path (set ORT_DYLIB_PATH)".to_string());
-    }
-    Err(format!("ONNX Runtime not loaded: {}", errors.join("; ")))
+    let paths = super::dylib::candidates(
+        explicit,
+        "ORT_DYLIB_PATH",
+        "libonnxruntime.so.",
+        env!("REDISAI_ORT_DYLIB"),
+    );
+    let (env, path) = super::dylib::open_first("ONNX Runtime", "ORT_DYLIB_PATH", paths, |path| {
+        let builder = ort::init_from(path).map_err(|e| e.to_string())?;
+        builder
+            .with_name("redisai-rs")
+            .with_telemetry(false)
+            .build()
+            .map_err(|e| e.to_string())
+    })?;
+    let _ = ENVIRONMENT.set(env);
+    let v = library_version(&path).unwrap_or_else(|| "unknown".to_string());
+    *loaded = Some((v.clone(), path));
+    Ok(v)
 }
 
 /// Asks the library itself (`OrtGetApiBase()->GetVersionString()`).

@@ -1,10 +1,9 @@
-//! The backend trait and the one entry point that compiles a model.
+//! The backend trait. It depends on nothing else in `backends`: each
+//! backend implements it, and `backends::load` dispatches to them.
 
 use std::sync::Arc;
 
-use super::BackendKind;
 use crate::error::Error;
-use crate::model::Device;
 use crate::tensor::Tensor;
 
 /// A compiled model. Runs may come from several worker threads at once.
@@ -43,24 +42,18 @@ impl LoadError {
         }
     }
 
+    /// A model error with the `ERR ` prefix.
+    pub fn corrupt_err(text: impl Into<String>) -> Self {
+        LoadError {
+            error: Error::err(text),
+            environmental: false,
+        }
+    }
+
     pub fn environment(error: Error) -> Self {
         LoadError {
             error,
             environmental: true,
-        }
-    }
-}
-
-/// Compiles `blob` for `kind` on `device`.
-pub fn load(kind: BackendKind, device: Device, blob: &[u8]) -> Result<Loaded, LoadError> {
-    match kind {
-        #[cfg(feature = "torch")]
-        BackendKind::Torch => super::torch_model::load(device, blob),
-        #[cfg(feature = "onnx")]
-        BackendKind::Onnx => super::onnx_model::load(device, blob),
-        _ => {
-            let _ = (device, blob);
-            Err(LoadError::environment(Error::err("Could not load backend")))
         }
     }
 }

@@ -28,7 +28,7 @@ pub fn ai_config(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
             // `enable-module-command`. ONNX Runtime, if it is not loaded yet,
             // is looked for only where the operator pointed (module arguments,
             // ORT_DYLIB_PATH, the package layout, the build's wheel).
-            let library = config::get().onnx_library;
+            let library = config::get().library(kind);
             match backends::ensure_loaded(kind, library.as_deref()) {
                 Ok(()) => Ok(RedisValue::SimpleStringStatic("OK")),
                 Err(why) => {

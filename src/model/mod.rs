@@ -71,13 +71,15 @@ impl std::fmt::Debug for Model {
 
 impl Model {
     /// Compiles `blob` through the backend. Input and output names come from
-    /// the backend (TF would take the declared ones).
+    /// the backend (TF's are the declared ones).
     /// On failure the bytes come back with the error, so an RDB load can
     /// keep them (Decision 11) without having copied them first.
     pub fn compile(mut meta: ModelMeta, blob: Vec<u8>) -> std::result::Result<Model, Box<Refused>> {
         let loaded = parse_device(&meta.device)
             .map_err(|e| LoadError::corrupt(e.reply_text()))
-            .and_then(|device| backends::load(meta.backend, device, &blob));
+            .and_then(|device| {
+                backends::load(meta.backend, device, &blob, &meta.inputs, &meta.outputs)
+            });
         let loaded = match loaded {
             Ok(l) => l,
             Err(error) => return Err(Box::new(Refused { error, meta, blob })),
