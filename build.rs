@@ -39,9 +39,8 @@ fn main() {
     }
     #[cfg(feature = "tf")]
     tf::build();
-    if env::var_os("CARGO_FEATURE_TFLITE").is_some() {
-        tflite();
-    }
+    #[cfg(feature = "tflite")]
+    tflite::build();
 }
 
 /// The site-packages folder of the project's venv, where the pinned wheels
@@ -49,20 +48,6 @@ fn main() {
 fn site_packages() -> Option<PathBuf> {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").ok()?);
     Some(root.join(".venv/lib/python3.11/site-packages"))
-}
-
-/// LiteRT (ai-edge-litert wheel) is opened at run time; bake in the path of
-/// the library this build was made against, as the last fallback.
-fn tflite() {
-    println!("cargo:rerun-if-env-changed=REDISAI_LITERT_DYLIB");
-    let path = env::var("REDISAI_LITERT_DYLIB").ok().or_else(|| {
-        let p = site_packages()?.join("ai_edge_litert/libLiteRt.so");
-        p.exists().then(|| p.to_string_lossy().into_owned())
-    });
-    println!(
-        "cargo:rustc-env=REDISAI_LITERT_DYLIB={}",
-        path.unwrap_or_default()
-    );
 }
 
 /// TensorFlow's C API: bindgen over the headers of the tensorflow-cpu wheel,
@@ -151,6 +136,97 @@ mod tf {
             "cargo:rustc-env=REDISAI_TF_DYLIB={}",
             dir.join("libtensorflow_cc.so.2").display()
         );
+    }
+}
+
+/// LiteRT's C API (the TFLITE backend): bindgen over the LiteRT 2.1.4
+/// headers kept in `third_party/` (the ai-edge-litert wheel ships none), as
+/// a table of function pointers filled when `libLiteRt.so` of the pinned
+/// wheel is opened, on the first TFLITE model.
+#[cfg(feature = "tflite")]
+mod tflite {
+    use super::*;
+
+    /// The C API functions the backend uses.
+    const FUNCTIONS: &[&str] = &[
+        "LiteRtCreateEnvironment",
+        "LiteRtDestroyEnvironment",
+        "LiteRtCreateModelFromBuffer",
+        "LiteRtDestroyModel",
+        "LiteRtGetNumModelSignatures",
+        "LiteRtGetModelSignature",
+        "LiteRtGetSignatureSubgraph",
+        "LiteRtGetNumSignatureInputs",
+        "LiteRtGetNumSignatureOutputs",
+        "LiteRtGetSignatureInputTensorByIndex",
+        "LiteRtGetSignatureOutputTensorByIndex",
+        "LiteRtGetNumSubgraphInputs",
+        "LiteRtGetNumSubgraphOutputs",
+        "LiteRtGetSubgraphInput",
+        "LiteRtGetSubgraphOutput",
+        "LiteRtGetTensorName",
+        "LiteRtGetRankedTensorType",
+        "LiteRtCreateOptions",
+        "LiteRtDestroyOptions",
+        "LiteRtSetOptionsHardwareAccelerators",
+        "LiteRtCreateCompiledModel",
+        "LiteRtDestroyCompiledModel",
+        "LiteRtCompiledModelResizeInputTensorNonStrict",
+        "LiteRtGetCompiledModelOutputTensorLayouts",
+        "LiteRtRunCompiledModel",
+        "LiteRtCreateTensorBufferFromHostMemory",
+        "LiteRtDestroyTensorBuffer",
+    ];
+
+    pub fn build() {
+        println!("cargo:rerun-if-env-changed=REDISAI_LITERT_DYLIB");
+        println!("cargo:rerun-if-changed=shim/litert_api.h");
+        let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+        let include = root.join("third_party/litert-2.1.4");
+        let mut builder = bindgen::Builder::default()
+            .header(root.join("shim/litert_api.h").to_string_lossy())
+            .clang_arg(format!("-I{}", include.display()))
+            // The headers use C23 typed enums (`enum : int`): read them as C++.
+            .clang_args(["-x", "c++", "-std=c++17"])
+            .dynamic_library_name("LiteRtApi")
+            .dynamic_link_require_all(true)
+            .layout_tests(false)
+            .derive_default(true);
+        for f in FUNCTIONS {
+            builder = builder.allowlist_function(f);
+        }
+        builder = builder
+            .allowlist_type("LiteRtHwAccelerators")
+            .allowlist_type("LiteRtElementType");
+        let out = PathBuf::from(env::var("OUT_DIR").unwrap_or_default()).join("litert_api.rs");
+        builder
+            .generate()
+            .unwrap_or_else(|e| panic!("bindgen over shim/litert_api.h: {e}"))
+            .write_to_file(&out)
+            .unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+
+        // The library this build was made against, and its version (the
+        // library has no version call): the last fallback at run time.
+        let site = site_packages().unwrap_or_default();
+        let path = env::var("REDISAI_LITERT_DYLIB").unwrap_or_else(|_| {
+            site.join("ai_edge_litert/libLiteRt.so")
+                .to_string_lossy()
+                .into_owned()
+        });
+        let version = fs::read_dir(&site)
+            .ok()
+            .and_then(|d| {
+                d.flatten().find_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let v = name
+                        .strip_prefix("ai_edge_litert-")?
+                        .strip_suffix(".dist-info")?;
+                    Some(v.to_string())
+                })
+            })
+            .unwrap_or_else(|| "2.1.4".to_string());
+        println!("cargo:rustc-env=REDISAI_LITERT_DYLIB={path}");
+        println!("cargo:rustc-env=REDISAI_LITERT_VERSION={version}");
     }
 }
 

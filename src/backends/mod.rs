@@ -12,14 +12,6 @@ pub mod onnx;
 mod onnx_model;
 mod onnx_proto;
 mod runtime;
-#[cfg(feature = "torch")]
-pub mod torch;
-#[cfg(feature = "torch")]
-mod torch_model;
-#[cfg(feature = "torch")]
-mod torch_script;
-#[cfg(feature = "torch")]
-mod torch_shim;
 #[cfg(feature = "tf")]
 pub mod tf;
 #[cfg(feature = "tf")]
@@ -28,6 +20,14 @@ mod tf_model;
 pub mod tflite;
 #[cfg(feature = "tflite")]
 mod tflite_model;
+#[cfg(feature = "torch")]
+pub mod torch;
+#[cfg(feature = "torch")]
+mod torch_model;
+#[cfg(feature = "torch")]
+mod torch_script;
+#[cfg(feature = "torch")]
+mod torch_shim;
 #[cfg(feature = "onnx")]
 mod watchdog;
 
@@ -175,6 +175,7 @@ pub fn ensure_loaded(kind: BackendKind, library: Option<&str>) -> Result<(), Str
         BackendKind::Tf => tf::load(library).map(|_| ()),
         #[cfg(feature = "tflite")]
         BackendKind::Tflite => tflite::load(library).map(|_| ()),
+        #[allow(unreachable_patterns)]
         _ => {
             let _ = library;
             Err(format!(
