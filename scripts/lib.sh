@@ -41,7 +41,7 @@ venv_sync() {
     [ -f "$dir/.stamp-$2" ] && [ "$(cat "$dir/.stamp-$2")" = "$sum" ] && return
     [ -x "$dir/bin/python" ] || { say "creating $1"; $PY -m venv "$dir"; }
     if [ "$2" = libs.txt ]; then
-        say "downloading libtorch (torch 2.13.0 wheel, ~530 MB) and ONNX Runtime 1.31.1; this takes a few minutes the first time"
+        say "downloading libtorch (torch 2.13.0 wheel, ~530 MB), ONNX Runtime 1.31.1, TensorFlow 2.21.0 (tensorflow-cpu wheel, ~274 MB) and LiteRT 2.1.4 (~17 MB); this takes a few minutes the first time"
     else
         say "installing pinned wheels from scripts/requirements/$2 into $1"
     fi
@@ -65,7 +65,7 @@ setup_all() {
 # build [cargo args…]: a release build of the module (and the bench tool).
 build() {
     if [ ! -d "$CARGO_TARGET_DIR/release/build" ]; then
-        say "cold build of the module and its dependencies (libtorch bindings, ONNX Runtime bindings, redis-module): about 4-8 minutes on 2 cores"
+        say "cold build of the module and its dependencies (libtorch bindings, ONNX Runtime bindings, TensorFlow and LiteRT bindings, redis-module): about 4-8 minutes on 2 cores"
     fi
     local t0=$SECONDS
     (cd "$ROOT" && cargo build --release --workspace "$@") || die "cargo build failed"

@@ -39,17 +39,11 @@ fn ai_config_subcommands_and_errors() {
         err(&mut c, &["AI.CONFIG", "LOADBACKEND", "PYTORCH", "x.so"]),
         "ERR unsupported backend"
     );
-    assert_eq!(
-        err(&mut c, &["AI.CONFIG", "LOADBACKEND", "TF", "x.so"]),
-        "ERR error loading backend"
-    );
-    assert_eq!(
-        err(&mut c, &["AI.CONFIG", "LOADBACKEND", "TFLITE", "x.so"]),
-        "ERR error loading backend"
-    );
     for (name, present) in [
         ("TORCH", has_feature("torch")),
         ("onnx", has_feature("onnx")),
+        ("TF", has_feature("tf")),
+        ("tflite", has_feature("tflite")),
     ] {
         let r = c
             .cmd(&["AI.CONFIG", "LOADBACKEND", name, "redisai_x/redisai_x.so"])
@@ -227,10 +221,6 @@ fn bad_load_arguments_fail_the_load_with_a_log_line() {
             vec!["THREADS_PER_QUEUE"],
             "ERR module arguments must come in KEY VALUE pairs",
         ),
-        (
-            vec!["TF", "redisai_tensorflow.so"],
-            "ERR error processing argument: TF redisai_tensorflow.so",
-        ),
     ] {
         let e = match Server::try_with(&args, &[]) {
             Ok(_) => panic!("{args:?} should fail the load"),
@@ -315,7 +305,7 @@ fn info_modules_sections_in_redisai_order() {
         Some("ai_backends_compiled"),
         "{backends:?}"
     );
-    let compiled = ["torch", "onnx"]
+    let compiled = ["tf", "tflite", "torch", "onnx"]
         .into_iter()
         .filter(|f| has_feature(f))
         .collect::<Vec<_>>()
@@ -335,6 +325,38 @@ fn info_modules_sections_in_redisai_order() {
             s.info_field("modules", "ai_onnxruntime_version").as_deref(),
             Some("1.31.1")
         );
+    }
+    // TF and TFLITE load lazily, as RedisAI's backends did: absent from the
+    // section until the first model of theirs.
+    for (feature, field, backend, file, extra, version) in [
+        (
+            "tf",
+            "ai_TensorFlow_version",
+            "TF",
+            "tf-graph.pb",
+            &["INPUTS", "2", "a", "b", "OUTPUTS", "1", "mul"][..],
+            "2.21.0",
+        ),
+        (
+            "tflite",
+            "ai_TensorFlowLite_version",
+            "TFLITE",
+            "tflite-graph.tflite",
+            &[][..],
+            "2.1.4",
+        ),
+    ] {
+        assert_eq!(
+            s.info_field("modules", field),
+            None,
+            "{field} before a model"
+        );
+        if has_feature(feature) {
+            let mut c = s.conn();
+            let r = common::store_model(&mut c, "m", backend, file, extra);
+            assert!(r.is_ok(), "{backend}: {r:?}");
+            assert_eq!(s.info_field("modules", field).as_deref(), Some(version));
+        }
     }
     let cpu = section("ai_cpu");
     assert_eq!(cpu[0], "ai_self_used_cpu_sys");

@@ -82,7 +82,9 @@ pub fn available(features: &[&str], test: &str) -> bool {
         .iter()
         .filter(|f| !has_feature(f))
         .map(|f| match *f {
-            "torch" | "onnx" => format!("{} backend", f.to_ascii_uppercase()),
+            "torch" | "onnx" | "tf" | "tflite" => {
+                format!("{} backend", f.to_ascii_uppercase())
+            }
             other => format!("{other} feature"),
         })
         .collect();
