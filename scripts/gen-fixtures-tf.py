@@ -78,7 +78,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 OUT = os.path.join(ROOT, "tests", "fixtures", "models")
 FILES = ["tf-graph.pb", "tf-two.pb", "tf-mnist.pb", "tf-string.pb", "tf-fraud.pb",
          "tflite-graph.tflite", "tflite-two.tflite", "tflite-mnist.tflite", "tflite-fraud.tflite",
-         "tflite-mnist-quant.tflite", "tflite-mnist-uint8.tflite"]
+         "tflite-mnist-quant.tflite", "tflite-mnist-uint8.tflite", "tf-loop.pb"]
 expected = {}
 
 
@@ -165,6 +165,18 @@ def graph_ab(batch, kind):
         else:
             outs = [tf.add(a, b, name="sum"), tf.subtract(a, b, name="diff")]
     return g, [a, b], outs
+
+
+def graph_loop():
+    """x [1] -> y: 2^62 trips of v = sin(v) + 1, which runs "forever" (the
+    MODEL_EXECUTION_TIMEOUT test). Not run here; only its names are recorded."""
+    g = tf.Graph()
+    with g.as_default():
+        x = v1.placeholder(tf.float32, [1], name="x")
+        i0 = tf.constant(0, dtype=tf.int64)
+        _, y = tf.while_loop(lambda i, v: i < (1 << 62), lambda i, v: (i + 1, tf.sin(v) + 1.0), [i0, x])
+        tf.identity(y, name="y")
+    return g
 
 
 def graph_string(batch):
@@ -367,6 +379,9 @@ def tf_fixtures(fraud_w, mnist_w, old):
     s = np.array([["ab", "c"], ["", "xyz"]], dtype=object)
     out = run_pb("tf-string.pb", ["s"], ["joined", "len"], [s])
     assert [v.decode() for v in out[0].ravel()] == ["ab-ab", "c-c", "-", "xyz-xyz"] and out[1].dtype == np.int32
+
+    save_pb(graph_loop(), "tf-loop.pb")
+    expected["tf-loop.pb"] = {"input_names": ["x"], "output_names": ["y"], "inputs": [], "outputs": []}
 
     save_pb(graph_fraud(None, fraud_w)[0], "tf-fraud.pb")
     out = run_pb("tf-fraud.pb", ["transaction", "reference"], ["output"], fraud_inputs(old))
