@@ -225,6 +225,13 @@ mod tflite {
                 })
             })
             .unwrap_or_else(|| "2.1.4".to_string());
+        println!("cargo:rerun-if-changed=shim/litert_guard.cpp");
+        cc::Build::new()
+            .cpp(true)
+            .file("shim/litert_guard.cpp")
+            .flag("-std=c++17")
+            .opt_level(2)
+            .compile("redisai_litert_guard");
         println!("cargo:rustc-env=REDISAI_LITERT_DYLIB={path}");
         println!("cargo:rustc-env=REDISAI_LITERT_VERSION={version}");
     }

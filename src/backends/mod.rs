@@ -12,6 +12,8 @@ pub mod onnx;
 mod onnx_model;
 mod onnx_proto;
 mod runtime;
+#[cfg(feature = "tflite")]
+mod sandbox;
 #[cfg(feature = "tf")]
 pub mod tf;
 #[cfg(feature = "tf")]

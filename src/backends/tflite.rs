@@ -22,6 +22,99 @@ pub(super) mod sys {
     include!(concat!(env!("OUT_DIR"), "/litert_api.rs"));
 }
 
+/// `shim/litert_guard.cpp`: LiteRT calls made inside try/catch, since a
+/// crafted model makes LiteRT throw C++ exceptions through its C API. Each
+/// takes the function pointer from [`sys::LiteRtApi`]; -1 means an
+/// exception, whose text is in `err`.
+pub(super) mod guard {
+    use std::ffi::{c_char, c_int, c_void};
+
+    extern "C" {
+        pub fn redisai_litert_create_model(
+            f: *const c_void,
+            buf: *const c_void,
+            n: usize,
+            out: *mut *mut c_void,
+            err: *mut c_char,
+            err_len: usize,
+        ) -> c_int;
+        pub fn redisai_litert_create_compiled(
+            f: *const c_void,
+            env: *mut c_void,
+            model: *mut c_void,
+            options: *mut c_void,
+            out: *mut *mut c_void,
+            err: *mut c_char,
+            err_len: usize,
+        ) -> c_int;
+        pub fn redisai_litert_resize(
+            f: *const c_void,
+            compiled: *mut c_void,
+            sig: usize,
+            input: usize,
+            dims: *const c_int,
+            rank: usize,
+            err: *mut c_char,
+            err_len: usize,
+        ) -> c_int;
+        pub fn redisai_litert_layouts(
+            f: *const c_void,
+            compiled: *mut c_void,
+            sig: usize,
+            n: usize,
+            layouts: *mut c_void,
+            err: *mut c_char,
+            err_len: usize,
+        ) -> c_int;
+        pub fn redisai_litert_run(
+            f: *const c_void,
+            compiled: *mut c_void,
+            sig: usize,
+            n_in: usize,
+            ins: *mut *mut c_void,
+            n_out: usize,
+            outs: *mut *mut c_void,
+            err: *mut c_char,
+            err_len: usize,
+        ) -> c_int;
+    }
+
+    /// A buffer for the exception text.
+    pub struct ErrText(pub [c_char; 256]);
+
+    impl ErrText {
+        pub fn new() -> ErrText {
+            ErrText([0; 256])
+        }
+
+        pub fn ptr(&mut self) -> *mut c_char {
+            self.0.as_mut_ptr()
+        }
+
+        /// The reply for a guarded call that returned `status`.
+        pub fn status(&self, status: c_int, what: &str) -> Result<(), crate::error::Error> {
+            match status {
+                0 => Ok(()),
+                -1 => {
+                    let bytes: Vec<u8> = self
+                        .0
+                        .iter()
+                        .take_while(|&&c| c != 0)
+                        .map(|&c| c as u8)
+                        .collect();
+                    Err(crate::error::Error::raw(format!(
+                        "{what} failed: {}",
+                        String::from_utf8_lossy(&bytes)
+                    )))
+                }
+                s => Err(crate::error::Error::raw(format!(
+                    "{what} failed (LiteRT status {s})"
+                ))),
+            }
+        }
+    }
+}
+
 /// The C API and the one environment every compiled model belongs to.
 pub(super) struct Runtime {
     pub api: sys::LiteRtApi,
