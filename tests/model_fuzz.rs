@@ -1,7 +1,8 @@
 //! Wire fuzzing of the model and DAG commands: random, mutated and hostile
 //! AI.MODELSTORE/MODELSET (BATCHSIZE, MINBATCHSIZE, MINBATCHTIMEOUT and
 //! devices at integer boundaries, models split into many BLOB chunks,
-//! real, truncated and junk blobs), MODELGET/MODELDEL/MODELEXECUTE/MODELRUN
+//! real, truncated, corrupted and junk blobs for all four backends, TF's
+//! INPUTS/OUTPUTS name lists), MODELGET/MODELDEL/MODELEXECUTE/MODELRUN
 //! (hostile INPUTS/OUTPUTS counts and TIMEOUTs), AI.INFO, AI._MODELSCAN,
 //! AI.DAGEXECUTE/AI.DAGRUN (hostile LOAD/PERSIST counts, long op chains),
 //! AI.CONFIG MODEL_CHUNK_SIZE, and RESTORE of AI__MODEL DUMP payloads
@@ -78,6 +79,10 @@ const MODELS: &[&str] = &[
     "onnx-linear.onnx",
     "onnx-square.onnx",
     "junk.bin",
+    "tf-graph.pb",
+    "tf-two.pb",
+    "tflite-graph.tflite",
+    "tflite-mnist-quant.tflite",
 ];
 const DEVICES: &[&str] = &[
     "CPU",
@@ -218,6 +223,8 @@ fn store(r: &mut Rng, blobs: &[Vec<u8>]) -> Cmd {
         (_, 0) => r.pick(&["TF", "TFLITE", "torch", "onnx", "X"]),
         (m, _) if m.ends_with(".pt") => "TORCH",
         (m, _) if m.ends_with(".onnx") => "ONNX",
+        (m, _) if m.ends_with(".pb") => "TF",
+        (m, _) if m.ends_with(".tflite") => "TFLITE",
         _ => r.pick(&["TORCH", "ONNX"]),
     };
     let batching = r.below(3) == 0;
@@ -263,8 +270,50 @@ fn store(r: &mut Rng, blobs: &[Vec<u8>]) -> Cmd {
     if cmd == "AI.MODELSET" && r.below(3) == 0 {
         a.extend(s(&["INPUTS", "a", "b", "OUTPUTS", "c"]));
     }
+    if backend == "TF" && r.below(8) != 0 {
+        // TF's INPUTS/OUTPUTS: graph names, `name:index`, unknown and
+        // hostile names, and counts that lie.
+        for (kw, names) in [
+            (
+                "INPUTS",
+                &["a", "b", "a:0", "b:1", "zz", "sum", "mul:-1"][..],
+            ),
+            (
+                "OUTPUTS",
+                &["mul", "sum", "diff", "mul:0", "diff:7", "a"][..],
+            ),
+        ] {
+            a.push(kw.into());
+            let n = if r.below(6) == 0 {
+                3
+            } else {
+                1 + r.below(2) as usize
+            };
+            a.push(if r.below(5) == 0 {
+                number(r, &["0", "1", "2", "3"], 2)
+            } else {
+                n.to_string().into_bytes()
+            });
+            for _ in 0..n {
+                a.push(if r.below(10) == 0 {
+                    hostile(r)
+                } else {
+                    r.pick(names).into()
+                });
+            }
+        }
+    }
     a.push(b"BLOB".to_vec());
-    let blob = &blobs[which];
+    let mut blob = blobs[which].clone();
+    // Corrupted models: a few bytes overwritten, for the backends' loaders
+    // (TFLITE's run in a sandbox, since LiteRT trusts its flatbuffers).
+    if r.below(4) == 0 && !blob.is_empty() {
+        for _ in 0..1 + r.below(8) {
+            let i = r.below(blob.len() as u64) as usize;
+            blob[i] = r.below(256) as u8;
+        }
+    }
+    let blob = &blob;
     // One chunk, a few, or one per byte (the concatenation is the model).
     let chunk = match r.below(6) {
         0 => 1,
