@@ -86,6 +86,41 @@ pub const SCENARIOS: &[Scenario] = &[
         pipeline: Some(1),
     },
     Scenario {
+        name: "p1_onnx_execute",
+        what: "TENSORSET x2 + MODELEXECUTE + TENSORGET, fraud MLP (ONNX), 1 connection",
+        make: |c| fraud(b"ox_fraud", c),
+        conns: Some(1),
+        pipeline: Some(1),
+    },
+    Scenario {
+        name: "p1_tf_execute",
+        what: "TENSORSET x2 + MODELEXECUTE + TENSORGET, fraud MLP (TF), 1 connection",
+        make: |c| fraud(b"tf_fraud", c),
+        conns: Some(1),
+        pipeline: Some(1),
+    },
+    Scenario {
+        name: "p1_tflite_execute",
+        what: "TENSORSET x2 + MODELEXECUTE + TENSORGET, fraud MLP (TFLITE), 1 connection",
+        make: |c| fraud(b"tfl_fraud", c),
+        conns: Some(1),
+        pipeline: Some(1),
+    },
+    Scenario {
+        name: "p2_tf",
+        what: "TENSORSET x2 + MODELEXECUTE + TENSORGET, fraud MLP (TF)",
+        make: |c| fraud(b"tf_fraud", c),
+        conns: None,
+        pipeline: Some(1),
+    },
+    Scenario {
+        name: "p2_tflite",
+        what: "TENSORSET x2 + MODELEXECUTE + TENSORGET, fraud MLP (TFLITE)",
+        make: |c| fraud(b"tfl_fraud", c),
+        conns: None,
+        pipeline: Some(1),
+    },
+    Scenario {
         name: "mlp_batch0",
         what: "TENSORSET + MODELEXECUTE, 4x1024 MLP (TORCH), BATCHSIZE 0, 32 connections (P3)",
         make: |c| mlp(b"mlp_b0", c),
@@ -127,6 +162,11 @@ pub fn setup(port: u16, fixtures: &str, chosen: &[&Scenario]) -> Result<(), Stri
     if wants("p1") || wants("p2") {
         store("pt_fraud", "TORCH", "pt-fraud.pt", &[])?;
         store("ox_fraud", "ONNX", "onnx-fraud.onnx", &[])?;
+    }
+    if wants("p1_tf") || wants("p2_tf") {
+        let io = ["INPUTS", "2", "transaction", "reference", "OUTPUTS", "1", "output"];
+        store("tf_fraud", "TF", "tf-fraud.pb", &io)?;
+        store("tfl_fraud", "TFLITE", "tflite-fraud.tflite", &[])?;
     }
     if wants("mlp") {
         store("mlp_b0", "TORCH", "pt-mlp1024.pt", &[])?;
