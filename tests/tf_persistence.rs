@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 use common::rdb::{self, Field, Owned};
 use common::{fixture, floats, has_feature, ok, skipped, Conn, Reply, Server};
 
+/// A hand-built payload: encver, blob chunks, and the key it restores to.
+type Case<'a> = (u64, Vec<&'a [u8]>, &'a [u8]);
+
 /// `AI__MODEL`'s module type id with encver 4: `00 8f ff 30 e0 c4 2c 04`.
 const MODEL_ID_V4: u64 = 0x008f_ff30_e0c4_2c04;
 
@@ -366,7 +369,7 @@ fn restore_reads_redisai_tf_and_tflite_payloads() {
         let blob = fixture(m.file);
         let half = blob.len() / 2;
         let names = nul(&[&m.names.0[..], &m.names.1[..]].concat());
-        let cases: Vec<(u64, Vec<&[u8]>, &[u8])> = vec![
+        let cases: Vec<Case> = vec![
             (4, vec![&blob[..half], &blob[half..]], b"t4"),
             (4, vec![&blob[..], &[][..]], b"t4e"),
             (3, vec![&blob[..]], b"t3"),

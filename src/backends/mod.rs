@@ -5,6 +5,7 @@
 //! bytes once, then runs on byte-owned [`crate::tensor::Tensor`]s from any
 //! worker thread.
 
+#[cfg(any(feature = "onnx", feature = "tf", feature = "tflite"))]
 mod dylib;
 #[cfg(feature = "onnx")]
 pub mod onnx;

@@ -149,7 +149,7 @@ unsafe fn ports(
             "subgraph outputs",
         )?;
     }
-    let mut in_sig = Vec::with_capacity(n_sig as usize);
+    let mut in_sig = Vec::with_capacity(n_sig);
     for i in 0..n_sig {
         let mut t: sys::LiteRtTensor = std::ptr::null_mut();
         let s = if inputs {

@@ -109,6 +109,11 @@ pub fn decode(encver: i32, inp: &mut impl RdbIn) -> DecodeResult<(ModelMeta, Vec
     let minbatchtimeout = if encver >= 2 { inp.load_unsigned()? } else { 0 };
     let inputs = names(inp)?;
     let outputs = names(inp)?;
+    // A TF model runs only the operations it names, and its AOF rewrite
+    // replays through MODELSTORE, which refuses empty lists.
+    if backend == BackendKind::Tf && (inputs.is_empty() || outputs.is_empty()) {
+        return Err(DecodeError::new("TF model without INPUTS or OUTPUTS names"));
+    }
     let blob = if encver == 0 {
         inp.load_bytes()?
     } else {
