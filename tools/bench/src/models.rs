@@ -164,7 +164,15 @@ pub fn setup(port: u16, fixtures: &str, chosen: &[&Scenario]) -> Result<(), Stri
         store("ox_fraud", "ONNX", "onnx-fraud.onnx", &[])?;
     }
     if wants("p1_tf") || wants("p2_tf") {
-        let io = ["INPUTS", "2", "transaction", "reference", "OUTPUTS", "1", "output"];
+        let io = [
+            "INPUTS",
+            "2",
+            "transaction",
+            "reference",
+            "OUTPUTS",
+            "1",
+            "output",
+        ];
         store("tf_fraud", "TF", "tf-fraud.pb", &io)?;
         store("tfl_fraud", "TFLITE", "tflite-fraud.tflite", &[])?;
     }
