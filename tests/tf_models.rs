@@ -9,25 +9,8 @@ mod common;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{fixture, floats, store_model, Conn, Reply, Server};
+use common::{err_line, fixture, floats, line as cmd, ok_line, store_model, Conn, Reply, Server};
 use serde_json::Value;
-
-/// A command from a line of space-separated words.
-fn cmd(c: &mut Conn, line: &str) -> Reply {
-    let a: Vec<&str> = line.split(' ').collect();
-    c.cmd(&a).expect("reply")
-}
-
-fn ok_line(c: &mut Conn, line: &str) {
-    let r = cmd(c, line);
-    assert!(r.is_ok(), "{line} -> {r:?}");
-}
-
-fn err_line(c: &mut Conn, line: &str) -> String {
-    let r = cmd(c, line);
-    assert!(r.is_error(), "{line} should fail: {r:?}");
-    r.err().to_string()
-}
 
 /// The expected.json entry of `file`.
 fn expected(file: &str) -> &'static Value {

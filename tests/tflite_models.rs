@@ -4,23 +4,7 @@
 
 mod common;
 
-use common::{err, fixture, floats, store_model, Conn, Reply, Server};
-
-fn cmd(c: &mut Conn, line: &str) -> Reply {
-    let a: Vec<&str> = line.split(' ').collect();
-    c.cmd(&a).expect("reply")
-}
-
-fn ok_line(c: &mut Conn, line: &str) {
-    let r = cmd(c, line);
-    assert!(r.is_ok(), "{line} -> {r:?}");
-}
-
-fn err_line(c: &mut Conn, line: &str) -> String {
-    let r = cmd(c, line);
-    assert!(r.is_error(), "{line} should fail: {r:?}");
-    r.err().to_string()
-}
+use common::{err, err_line, fixture, floats, ok_line, store_model, Conn, Reply, Server};
 
 /// MODELSTORE of tflite-graph.tflite, or of tf-graph.pb for "TF".
 fn store(c: &mut Conn, key: &str, backend: &str) -> Reply {

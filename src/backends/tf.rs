@@ -142,22 +142,15 @@ impl Drop for Buffer {
 }
 
 /// Appends a protobuf varint field (wire type 0) to `out`.
-pub(super) fn proto_varint(out: &mut Vec<u8>, field: u32, mut value: u64) {
-    let mut key = u64::from(field) << 3;
-    loop {
-        let b = (key & 0x7f) as u8;
-        key >>= 7;
-        out.push(if key == 0 { b } else { b | 0x80 });
-        if key == 0 {
-            break;
-        }
-    }
-    loop {
-        let b = (value & 0x7f) as u8;
-        value >>= 7;
-        out.push(if value == 0 { b } else { b | 0x80 });
-        if value == 0 {
-            break;
+pub(super) fn proto_varint(out: &mut Vec<u8>, field: u32, value: u64) {
+    for mut v in [u64::from(field) << 3, value] {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            out.push(if v == 0 { b } else { b | 0x80 });
+            if v == 0 {
+                break;
+            }
         }
     }
 }

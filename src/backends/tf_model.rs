@@ -175,20 +175,7 @@ fn tf_dtype(d: DType) -> sys::TF_DataType {
 }
 
 fn our_dtype(d: sys::TF_DataType) -> Option<DType> {
-    [
-        DType::Float,
-        DType::Double,
-        DType::Int8,
-        DType::Int16,
-        DType::Int32,
-        DType::Int64,
-        DType::Uint8,
-        DType::Uint16,
-        DType::Bool,
-        DType::String,
-    ]
-    .into_iter()
-    .find(|&o| tf_dtype(o) == d)
+    DType::ALL.into_iter().find(|&o| tf_dtype(o) == d)
 }
 
 /// TF_Tensors deleted on drop.

@@ -453,6 +453,25 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// A command from a line of space-separated words.
+pub fn line(c: &mut Conn, line: &str) -> Reply {
+    let a: Vec<&str> = line.split(' ').collect();
+    c.cmd(&a).expect("reply")
+}
+
+/// [`line`], which must reply OK.
+pub fn ok_line(c: &mut Conn, text: &str) {
+    let r = line(c, text);
+    assert!(r.is_ok(), "{text} -> {r:?}");
+}
+
+/// [`line`], which must fail; its error text.
+pub fn err_line(c: &mut Conn, text: &str) -> String {
+    let r = line(c, text);
+    assert!(r.is_error(), "{text} should fail: {r:?}");
+    r.err().to_string()
+}
+
 /// `AI.MODELSTORE key backend device [extra…] BLOB <fixture>`.
 pub fn store_model(c: &mut Conn, key: &str, backend: &str, file: &str, extra: &[&str]) -> Reply {
     let mut a = args(&["AI.MODELSTORE", key, backend, "CPU"]);
