@@ -9,6 +9,8 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
+use crate::error::Error;
+
 #[allow(
     non_camel_case_types,
     non_snake_case,
@@ -28,6 +30,8 @@ pub(super) mod sys {
 /// exception, whose text is in `err`.
 pub(super) mod guard {
     use std::ffi::{c_char, c_int, c_void};
+
+    use crate::error::Error;
 
     extern "C" {
         pub fn redisai_litert_create_model(
@@ -92,7 +96,7 @@ pub(super) mod guard {
         }
 
         /// The reply for a guarded call that returned `status`.
-        pub fn status(&self, status: c_int, what: &str) -> Result<(), crate::error::Error> {
+        pub fn status(&self, status: c_int, what: &str) -> Result<(), Error> {
             match status {
                 0 => Ok(()),
                 -1 => {
@@ -102,14 +106,12 @@ pub(super) mod guard {
                         .take_while(|&&c| c != 0)
                         .map(|&c| c as u8)
                         .collect();
-                    Err(crate::error::Error::raw(format!(
+                    Err(Error::raw(format!(
                         "{what} failed: {}",
                         String::from_utf8_lossy(&bytes)
                     )))
                 }
-                s => Err(crate::error::Error::raw(format!(
-                    "{what} failed (LiteRT status {s})"
-                ))),
+                s => Err(Error::raw(format!("{what} failed (LiteRT status {s})"))),
             }
         }
     }
@@ -170,4 +172,70 @@ pub fn load(explicit: Option<&str>) -> Result<String, String> {
     let _ = RUNTIME.set(rt);
     *loaded = Some(path);
     Ok(env!("REDISAI_LITERT_VERSION").to_string())
+}
+
+/// A 64-byte aligned host buffer, as LiteRT wants for its tensors.
+pub(super) struct Host {
+    buf: Vec<u8>,
+    off: usize,
+    len: usize,
+}
+
+impl Host {
+    pub fn new(len: usize) -> Host {
+        let buf = vec![0u8; len + 64];
+        let off = buf.as_ptr().align_offset(64).min(64);
+        Host { buf, off, len }
+    }
+
+    pub fn bytes(&mut self) -> &mut [u8] {
+        &mut self.buf[self.off..self.off + self.len]
+    }
+}
+
+/// Tensor buffers destroyed on drop.
+pub(super) struct Buffers<'a> {
+    pub api: &'a sys::LiteRtApi,
+    pub list: Vec<sys::LiteRtTensorBuffer>,
+}
+
+impl Drop for Buffers<'_> {
+    fn drop(&mut self) {
+        for &b in &self.list {
+            if !b.is_null() {
+                // SAFETY: each was made by CreateTensorBufferFromHostMemory.
+                unsafe { self.api.LiteRtDestroyTensorBuffer(b) }
+            }
+        }
+    }
+}
+
+/// A LiteRT buffer over `host` for a tensor of `ty` with dimensions `shape`.
+///
+/// # Safety
+/// `host` outlives the returned buffer.
+pub(super) unsafe fn buffer(
+    api: &sys::LiteRtApi,
+    mut ty: sys::LiteRtRankedTensorType,
+    shape: &[i32],
+    host: &mut Host,
+) -> Result<sys::LiteRtTensorBuffer, Error> {
+    ty.layout.set_rank(shape.len() as u32);
+    ty.layout.set_has_strides(false);
+    ty.layout.dimensions[..shape.len()].copy_from_slice(shape);
+    let len = host.len;
+    let mut b: sys::LiteRtTensorBuffer = std::ptr::null_mut();
+    let s = api.LiteRtCreateTensorBufferFromHostMemory(
+        &ty,
+        host.bytes().as_mut_ptr().cast(),
+        len,
+        None,
+        &mut b,
+    );
+    if s != 0 {
+        return Err(Error::raw(format!(
+            "creating a tensor buffer failed (LiteRT status {s})"
+        )));
+    }
+    Ok(b)
 }

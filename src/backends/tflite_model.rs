@@ -17,7 +17,7 @@ use super::runtime::{LoadError, Loaded, Runtime};
 use std::ffi::c_void;
 
 use super::tflite::guard::{self, ErrText};
-use super::tflite::{sys, Runtime as LiteRt};
+use super::tflite::{buffer, sys, Buffers, Host, Runtime as LiteRt};
 use crate::error::Error;
 use crate::model::Device;
 use crate::tensor::{DType, Tensor};
@@ -412,68 +412,6 @@ fn compile(
             }
         }
     }
-}
-
-/// A 64-byte aligned host buffer, as LiteRT wants for its tensors.
-struct Host {
-    buf: Vec<u8>,
-    off: usize,
-    len: usize,
-}
-
-impl Host {
-    fn new(len: usize) -> Host {
-        let buf = vec![0u8; len + 64];
-        let off = buf.as_ptr().align_offset(64).min(64);
-        Host { buf, off, len }
-    }
-
-    fn bytes(&mut self) -> &mut [u8] {
-        &mut self.buf[self.off..self.off + self.len]
-    }
-}
-
-/// Tensor buffers destroyed on drop.
-struct Buffers<'a> {
-    api: &'a sys::LiteRtApi,
-    list: Vec<sys::LiteRtTensorBuffer>,
-}
-
-impl Drop for Buffers<'_> {
-    fn drop(&mut self) {
-        for &b in &self.list {
-            if !b.is_null() {
-                // SAFETY: each was made by CreateTensorBufferFromHostMemory.
-                unsafe { self.api.LiteRtDestroyTensorBuffer(b) }
-            }
-        }
-    }
-}
-
-/// A LiteRT buffer over `host` for a tensor of `ty` with dimensions `shape`.
-///
-/// # Safety
-/// `host` outlives the returned buffer.
-unsafe fn buffer(
-    api: &sys::LiteRtApi,
-    mut ty: sys::LiteRtRankedTensorType,
-    shape: &[i32],
-    host: &mut Host,
-) -> Result<sys::LiteRtTensorBuffer, Error> {
-    ty.layout.set_rank(shape.len() as u32);
-    ty.layout.set_has_strides(false);
-    ty.layout.dimensions[..shape.len()].copy_from_slice(shape);
-    let len = host.len;
-    let mut b: sys::LiteRtTensorBuffer = std::ptr::null_mut();
-    let s = api.LiteRtCreateTensorBufferFromHostMemory(
-        &ty,
-        host.bytes().as_mut_ptr().cast(),
-        len,
-        None,
-        &mut b,
-    );
-    check(s, "creating a tensor buffer")?;
-    Ok(b)
 }
 
 impl TfliteModel {
