@@ -56,11 +56,58 @@ fn bad_arguments_fail_with_the_pair() {
     ] {
         assert_eq!(apply(&args).expect_err("invalid"), want, "{args:?}");
     }
-    let tf = apply(&["TF", "redisai_tensorflow.so"]).expect_err("TF is not compiled in");
-    assert!(
-        tf.starts_with("ERR error processing argument: TF redisai_tensorflow.so"),
-        "{tf}"
-    );
+    // A backend argument fails the load only when the backend is not built in.
+    for (name, built) in [
+        ("TF", cfg!(feature = "tf")),
+        ("TFLITE", cfg!(feature = "tflite")),
+    ] {
+        let r = apply(&[name, "redisai_x.so"]);
+        if built {
+            assert!(r.is_ok(), "{name}: {r:?}");
+        } else {
+            let e = r.expect_err("not compiled in");
+            assert!(
+                e.starts_with(&format!(
+                    "ERR error processing argument: {name} redisai_x.so"
+                )),
+                "{e}"
+            );
+        }
+    }
+}
+
+#[test]
+fn backend_arguments_name_their_runtime_libraries() {
+    use crate::backends::BackendKind;
+    for (kind, yes, no) in [
+        (
+            BackendKind::Tf,
+            "/x/libtensorflow_cc.so.2",
+            "redisai_tensorflow.so",
+        ),
+        (
+            BackendKind::Tflite,
+            "lib/libLiteRt.so",
+            "redisai_tflite/redisai_tflite.so",
+        ),
+        (
+            BackendKind::Onnx,
+            "libonnxruntime.so.1.31.1",
+            "libtensorflow_cc.so.2",
+        ),
+    ] {
+        assert!(names_runtime(kind, yes), "{yes}");
+        assert!(!names_runtime(kind, no), "{no}");
+    }
+    assert!(!names_runtime(BackendKind::Torch, "libtorch_cpu.so"));
+    if cfg!(feature = "tf") {
+        let (cfg, _) = apply(&["BACKENDSPATH", "/b", "TF", "libtensorflow_cc.so.2"]).expect("ok");
+        assert_eq!(
+            cfg.library(BackendKind::Tf).as_deref(),
+            Some("/b/libtensorflow_cc.so.2")
+        );
+        assert_eq!(cfg.library(BackendKind::Tflite), None);
+    }
 }
 
 #[test]
