@@ -251,9 +251,11 @@ fn preflight(rt: &'static LiteRt, blob: &[u8]) -> Result<(), LoadError> {
     };
     match super::sandbox::run(PREFLIGHT_DEADLINE, check) {
         Ok(_) => Ok(()),
-        Err(super::sandbox::Failure::Crashed(sig)) => Err(LoadError::corrupt(format!(
-            "{ERR_LOAD} (it crashed LiteRT with signal {sig} in a sandboxed check)"
-        ))),
+        Err(super::sandbox::Failure::Crashed(sig)) => Err(LoadError::corrupt(if sig > 0 {
+            format!("{ERR_LOAD} (it crashed LiteRT with signal {sig} in a sandboxed check)")
+        } else {
+            format!("{ERR_LOAD} (it crashed LiteRT in a sandboxed check)")
+        })),
         Err(super::sandbox::Failure::TimedOut) => Err(LoadError::corrupt(format!(
             "{ERR_LOAD} (its sandboxed check did not finish in {} s)",
             PREFLIGHT_DEADLINE.as_secs()
