@@ -234,3 +234,77 @@ fn a_tenant_key_pattern_holds_for_ai_commands() {
         Reply::Array(vec![Reply::Bulk(b"1".to_vec())])
     );
 }
+
+/// An FT index answers a user only if the user may read every key under
+/// its prefixes: otherwise an index over `""` would read any hash.
+#[test]
+fn an_ft_index_answers_only_users_who_may_read_its_prefixes() {
+    let s = Server::start();
+    let mut root = s.conn();
+    if !ft_registered(&mut root) {
+        common::skipped(
+            "an_ft_index_answers_only_users_who_may_read_its_prefixes",
+            "FT.* not registered",
+        );
+        return;
+    }
+    for line in [
+        "ACL SETUSER t1 on >pw ~tenant1:* &* +@all",
+        "HSET other:doc v 1",
+        "HSET tenant1:doc v 2",
+        "FT.CREATE all ON HASH SCHEMA v NUMERIC",
+        "FT.CREATE mine ON HASH PREFIX 1 tenant1: SCHEMA v NUMERIC",
+        "FT.CREATE wide ON HASH PREFIX 1 tenant SCHEMA v NUMERIC",
+    ] {
+        let r = root.cmd(&words(line)).expect("reply");
+        assert!(!r.is_error(), "{line}: {r:?}");
+    }
+    let mut t = login(&s, "t1", "pw");
+    // Indexes are filled by a timer: wait until the wide one has both hashes.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while root
+        .cmd(&words("FT.SEARCH all * LIMIT 0 0"))
+        .expect("reply")
+        != Reply::Array(vec![Reply::Int(2)])
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "indexing did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    for ix in ["all", "wide"] {
+        for cmd in [
+            format!("FT.SEARCH {ix} *"),
+            format!("FT.AGGREGATE {ix} * LOAD 1 @v"),
+            format!("FT.TAGVALS {ix} v"),
+        ] {
+            let r = t.cmd(&words(&cmd)).expect("reply");
+            assert_eq!(
+                r.err(),
+                "NOPERM User does not have the required permissions to query the index",
+                "{cmd}"
+            );
+        }
+    }
+    // Its own index answers, with its own hash only.
+    let r = t.cmd(&words("FT.SEARCH mine * RETURN 1 v")).expect("reply");
+    assert_eq!(
+        r,
+        Reply::Array(vec![
+            Reply::Int(1),
+            Reply::Bulk(b"tenant1:doc".to_vec()),
+            Reply::Array(vec![Reply::Bulk(b"v".to_vec()), Reply::Bulk(b"2".to_vec())]),
+        ])
+    );
+    // The default user (~*) reads every index.
+    let r = root
+        .cmd(&words("FT.SEARCH all * LIMIT 0 0"))
+        .expect("reply");
+    assert_eq!(r, Reply::Array(vec![Reply::Int(2)]));
+}
+
+fn ft_registered(c: &mut Conn) -> bool {
+    matches!(c.cmd(&["COMMAND", "INFO", "FT.SEARCH"]).expect("reply"),
+        Reply::Array(a) if a.first().is_some_and(|x| *x != Reply::Nil))
+}

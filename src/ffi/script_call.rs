@@ -190,3 +190,40 @@ fn convert(
         }
     }
 }
+
+/// Whether the calling client's user may read every key that starts with
+/// each of `prefixes` (an empty prefix is every key). Redis 7.0 has no
+/// prefix check, so each prefix is checked as a key: `tenant1:` passes
+/// `~tenant1:*`, while `` or `tenant` (which cover other tenants' keys) do
+/// not. The default user, and any user with `~*`, passes.
+pub fn may_read_prefixes(ctx: &Context, prefixes: &[Vec<u8>]) -> bool {
+    let (Some(user), Some(from_name), Some(check), Some(free)) = (
+        current_user(ctx),
+        crate::api!(RedisModule_GetModuleUserFromUserName),
+        crate::api!(RedisModule_ACLCheckKeyPermissions),
+        crate::api!(RedisModule_FreeModuleUser),
+    ) else {
+        return true;
+    };
+    let name = RedisString::create_from_slice(ctx.ctx, &user);
+    // SAFETY: on the main thread; `name` lives for the call.
+    let u = unsafe { from_name(name.inner) };
+    if u.is_null() {
+        return false;
+    }
+    let every: [Vec<u8>; 1] = [Vec::new()];
+    let list = if prefixes.is_empty() {
+        &every[..]
+    } else {
+        prefixes
+    };
+    let ok = list.iter().all(|p| {
+        let key = RedisString::create_from_slice(ctx.ctx, p);
+        // SAFETY: `u` is live until freed below; `key` lives for the call.
+        let s = unsafe { check(u, key.inner, raw::REDISMODULE_CMD_KEY_ACCESS as c_int) };
+        s == raw::REDISMODULE_OK as c_int
+    });
+    // SAFETY: from GetModuleUserFromUserName, freed once.
+    unsafe { free(u) };
+    ok
+}

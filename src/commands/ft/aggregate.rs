@@ -8,7 +8,7 @@ use redis_module::{Context, RedisString, RedisValue};
 
 use super::check_scorer;
 use super::search::{find_params, in_db0, run};
-use super::{fmt_num, index_named, parse_count, write_flat, write_map};
+use super::{fmt_num, index_to_query, parse_count, write_flat, write_map};
 use crate::args::is_keyword;
 use crate::error::{Error, Result};
 use crate::ffi::hash::ReadKey;
@@ -391,7 +391,7 @@ pub fn ft_aggregate(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     if args.len() < 3 {
         return Err(Error::Arity("FT.AGGREGATE"));
     }
-    let ix = index_named(args[1].as_slice())?;
+    let ix = index_to_query(ctx, args[1].as_slice())?;
     let rest = &args[2..];
     let params = find_params(rest)?;
     let q = query::parse(rest[0].as_slice(), &params)?;

@@ -3,7 +3,7 @@
 use redis_module::{Context, RedisString, RedisValue};
 
 use super::sync::{self, INDEX_DB};
-use super::{index_named, unknown_index};
+use super::{index_named, index_to_query, unknown_index};
 use crate::args::is_keyword;
 use crate::error::{Error, Result};
 use crate::ffi::hash::selected_db;
@@ -120,7 +120,7 @@ pub fn ft_tagvals(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     if args.len() != 3 {
         return Err(Error::Arity("FT.TAGVALS"));
     }
-    let ix = index_named(args[1].as_slice())?;
+    let ix = index_to_query(ctx, args[1].as_slice())?;
     let r = registry::read(&ix);
     let field = String::from_utf8_lossy(args[2].as_slice());
     let (i, _) = r

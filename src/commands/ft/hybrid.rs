@@ -13,7 +13,7 @@ use redis_module::{Context, RedisString, RedisValue};
 
 use super::aggregate::{load_fields, parse_load, parse_step, run_steps, Load, Row, Step};
 use super::search::in_db0;
-use super::{check_scorer, fmt_num, index_named, parse_count, write_map};
+use super::{check_scorer, fmt_num, index_to_query, parse_count, write_map};
 use crate::args::is_keyword;
 use crate::error::{Error, Result};
 use crate::ffi::hash::ReadKey;
@@ -525,7 +525,7 @@ pub fn ft_hybrid(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     if args.len() < 7 {
         return Err(Error::Arity("FT.HYBRID"));
     }
-    let ix = index_named(args[1].as_slice())?;
+    let ix = index_to_query(ctx, args[1].as_slice())?;
     let req = parse(&args[2..])?;
     let r = registry::read(&ix);
     r.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

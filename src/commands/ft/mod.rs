@@ -10,6 +10,8 @@ pub mod info;
 pub mod search;
 pub mod sync;
 
+use redis_module::Context;
+
 use crate::error::{Error, Result};
 use crate::reply::Reply;
 use crate::search::registry::{self, Shared};
@@ -27,6 +29,22 @@ pub fn index_named(name: &[u8]) -> Result<Shared> {
         .ok()
         .and_then(registry::get)
         .ok_or_else(|| unknown_index(name))
+}
+
+/// The reply when the user may not read every key the index covers.
+pub const ERR_NOPERM_INDEX: &str =
+    "NOPERM User does not have the required permissions to query the index";
+
+/// [`index_named`], for a command that reads the index's documents: the
+/// calling user must be allowed to read every key under its prefixes (as
+/// RediSearch does), or an index would read keys the user's ACL hides.
+pub fn index_to_query(ctx: &Context, name: &[u8]) -> Result<Shared> {
+    let ix = index_named(name)?;
+    let prefixes = registry::read(&ix).def.prefixes.clone();
+    if !crate::ffi::script_call::may_read_prefixes(ctx, &prefixes) {
+        return Err(Error::raw(ERR_NOPERM_INDEX));
+    }
+    Ok(ix)
 }
 
 /// Field/value pairs, as the replies carry them.

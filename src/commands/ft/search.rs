@@ -8,7 +8,7 @@ use std::os::raw::c_int;
 use redis_module::{Context, ContextFlags, RedisString, RedisValue};
 
 use super::sync::INDEX_DB;
-use super::{fmt_num, index_named, parse_count, write_flat, write_map, Row};
+use super::{fmt_num, index_to_query, parse_count, write_flat, write_map, Row};
 use crate::args::is_keyword;
 use crate::engine::pool::search_pool;
 use crate::error::{Error, Result};
@@ -323,7 +323,7 @@ pub fn ft_search(ctx: &Context, args: &[RedisString]) -> Result<RedisValue> {
     if args.len() < 3 {
         return Err(Error::Arity("FT.SEARCH"));
     }
-    let ix = index_named(args[1].as_slice())?;
+    let ix = index_to_query(ctx, args[1].as_slice())?;
     let req = parse_request(&args[2..])?;
     registry::read(&ix)
         .uses
