@@ -78,7 +78,8 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 OUT = os.path.join(ROOT, "tests", "fixtures", "models")
 FILES = ["tf-graph.pb", "tf-two.pb", "tf-mnist.pb", "tf-string.pb", "tf-fraud.pb",
          "tflite-graph.tflite", "tflite-two.tflite", "tflite-mnist.tflite", "tflite-fraud.tflite",
-         "tflite-mnist-quant.tflite", "tflite-mnist-uint8.tflite", "tf-loop.pb"]
+         "tflite-mnist-quant.tflite", "tflite-mnist-uint8.tflite", "tf-loop.pb",
+         "tf-dtypes.pb"]
 expected = {}
 
 
@@ -100,8 +101,8 @@ def tensor_json(name, arr):
         values = [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in arr.ravel()]
     else:
         dtype = DTYPES[arr.dtype]
-        values = [float(v) if arr.dtype.kind == "f" else (bool(v) if arr.dtype.kind == "b" else int(v))
-                  for v in arr.ravel()]
+        # BOOL as 0/1, as RedisAI's VALUES write it.
+        values = [float(v) if arr.dtype.kind == "f" else int(v) for v in arr.ravel()]
     return {"name": name, "dtype": dtype, "shape": list(arr.shape), "values": values}
 
 
@@ -176,6 +177,32 @@ def graph_loop():
         i0 = tf.constant(0, dtype=tf.int64)
         _, y = tf.while_loop(lambda i, v: i < (1 << 62), lambda i, v: (i + 1, tf.sin(v) + 1.0), [i0, x])
         tf.identity(y, name="y")
+    return g
+
+
+# Every dtype TENSORSET knows, with the TF dtype and a test input of shape [2, 2].
+DTYPE_CASES = [
+    ("float", tf.float32, np.array([[1.5, -2.25], [0.0, 3e38]], dtype=np.float32)),
+    ("double", tf.float64, np.array([[1.5, -2.25], [0.1, 1e300]], dtype=np.float64)),
+    ("int8", tf.int8, np.array([[-128, 127], [0, -1]], dtype=np.int8)),
+    ("int16", tf.int16, np.array([[-32768, 32767], [0, -1]], dtype=np.int16)),
+    ("int32", tf.int32, np.array([[-2147483648, 2147483647], [0, -1]], dtype=np.int32)),
+    ("int64", tf.int64, np.array([[-(2 ** 63), 2 ** 63 - 1], [0, -1]], dtype=np.int64)),
+    ("uint8", tf.uint8, np.array([[0, 255], [1, 128]], dtype=np.uint8)),
+    ("uint16", tf.uint16, np.array([[0, 65535], [1, 32768]], dtype=np.uint16)),
+    ("bool", tf.bool, np.array([[True, False], [False, True]])),
+    ("string", tf.string, np.array([["", "a"], ["bc", "x" * 40]], dtype=object)),
+]
+
+
+def graph_dtypes():
+    """x_<dtype> [N,2] -> y_<dtype> = identity, for every dtype: each crosses
+    the C API in both directions (STRING longer than TF_TString's inline 22)."""
+    g = tf.Graph()
+    with g.as_default():
+        for name, dt, _ in DTYPE_CASES:
+            x = v1.placeholder(dt, [None, 2], name=f"x_{name}")
+            tf.identity(x, name=f"y_{name}")
     return g
 
 
@@ -382,6 +409,16 @@ def tf_fixtures(fraud_w, mnist_w, old):
 
     save_pb(graph_loop(), "tf-loop.pb")
     expected["tf-loop.pb"] = {"input_names": ["x"], "output_names": ["y"], "inputs": [], "outputs": []}
+
+    save_pb(graph_dtypes(), "tf-dtypes.pb")
+    names = [n for n, _, _ in DTYPE_CASES]
+    out = run_pb("tf-dtypes.pb", [f"x_{n}" for n in names], [f"y_{n}" for n in names],
+                 [v for _, _, v in DTYPE_CASES])
+    for (n, _, v), o in zip(DTYPE_CASES, out):
+        if n == "string":
+            assert [x.decode() for x in o.ravel()] == list(v.ravel()), (n, o)
+        else:
+            assert o.dtype == v.dtype and (o == v).all(), (n, o)
 
     save_pb(graph_fraud(None, fraud_w)[0], "tf-fraud.pb")
     out = run_pb("tf-fraud.pb", ["transaction", "reference"], ["output"], fraud_inputs(old))
