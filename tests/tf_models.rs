@@ -9,7 +9,10 @@ mod common;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::{err_line, fixture, floats, line as cmd, ok_line, store_model, Conn, Reply, Server};
+use common::{
+    err_line, fixture, floats, line as cmd, ok_line, set_floats, shape, store_model, Conn, Reply,
+    Server,
+};
 use serde_json::Value;
 
 /// The expected.json entry of `file`.
@@ -367,22 +370,6 @@ fn tf_names_and_errors() {
     ok_line(&mut c, "AI.MODELEXECUTE m INPUTS 2 b a OUTPUTS 1 y");
     assert_eq!(floats(&mut c, "y"), vec![15.0, -24.0]);
     assert!(s.alive());
-}
-
-/// `AI.TENSORSET key FLOAT n 2 VALUES …` of `v`.
-fn set_floats(c: &mut Conn, key: &str, v: &[f32]) {
-    let mut a = vec!["AI.TENSORSET".to_string(), key.into(), "FLOAT".into()];
-    a.push((v.len() / 2).to_string());
-    a.push("2".into());
-    a.push("VALUES".into());
-    a.extend(v.iter().map(|x| x.to_string()));
-    let r = c.cmd(&a).expect("reply");
-    assert!(r.is_ok(), "{r:?}");
-}
-
-fn shape(c: &mut Conn, key: &str) -> Vec<i64> {
-    let r = c.cmd(&["AI.TENSORGET", key, "META"]).expect("reply");
-    r.array()[3].array().iter().map(Reply::int).collect()
 }
 
 /// Two clients, batches of 1 and 2: the first waits for MINBATCHSIZE 2, then

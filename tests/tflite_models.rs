@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{err, err_line, fixture, floats, ok_line, store_model, Conn, Reply, Server};
+use common::{
+    err, err_line, fixture, floats, ok_line, set_floats, shape, store_model, Conn, Reply, Server,
+};
 
 /// MODELSTORE of tflite-graph.tflite, or of tf-graph.pb for "TF".
 fn store(c: &mut Conn, key: &str, backend: &str) -> Reply {
@@ -18,22 +20,6 @@ fn store(c: &mut Conn, key: &str, backend: &str) -> Reply {
         ),
         _ => store_model(c, key, "TFLITE", "tflite-graph.tflite", &[]),
     }
-}
-
-/// `AI.TENSORSET key FLOAT n 2 VALUES …` of `v`.
-fn set_floats(c: &mut Conn, key: &str, v: &[f32]) {
-    let mut a = vec!["AI.TENSORSET".to_string(), key.into(), "FLOAT".into()];
-    a.push((v.len() / 2).to_string());
-    a.push("2".into());
-    a.push("VALUES".into());
-    a.extend(v.iter().map(|x| x.to_string()));
-    let r = c.cmd(&a).expect("reply");
-    assert!(r.is_ok(), "{r:?}");
-}
-
-fn shape(c: &mut Conn, key: &str) -> Vec<i64> {
-    let r = c.cmd(&["AI.TENSORGET", key, "META"]).expect("reply");
-    r.array()[3].array().iter().map(Reply::int).collect()
 }
 
 /// (samples, calls, errors) of AI.INFO.

@@ -472,6 +472,23 @@ pub fn err_line(c: &mut Conn, text: &str) -> String {
     r.err().to_string()
 }
 
+/// `AI.TENSORSET key FLOAT n 2 VALUES …` of `v`.
+pub fn set_floats(c: &mut Conn, key: &str, v: &[f32]) {
+    let mut a = vec!["AI.TENSORSET".to_string(), key.into(), "FLOAT".into()];
+    a.push((v.len() / 2).to_string());
+    a.push("2".into());
+    a.push("VALUES".into());
+    a.extend(v.iter().map(|x| x.to_string()));
+    let r = c.cmd(&a).expect("reply");
+    assert!(r.is_ok(), "{r:?}");
+}
+
+/// A tensor's shape (TENSORGET META).
+pub fn shape(c: &mut Conn, key: &str) -> Vec<i64> {
+    let r = c.cmd(&["AI.TENSORGET", key, "META"]).expect("reply");
+    r.array()[3].array().iter().map(Reply::int).collect()
+}
+
 /// `AI.MODELSTORE key backend device [extra…] BLOB <fixture>`.
 pub fn store_model(c: &mut Conn, key: &str, backend: &str, file: &str, extra: &[&str]) -> Reply {
     let mut a = args(&["AI.MODELSTORE", key, backend, "CPU"]);
