@@ -115,7 +115,7 @@ pub fn load(
             "GPU requested but TF couldn't find CUDA",
         )));
     }
-    let explicit = crate::config::get().tf_library;
+    let explicit = crate::config::read(|c| c.tf_library.clone());
     super::tf::load(explicit.as_deref())
         .map_err(|_| LoadError::environment(Error::err("Could not load backend")))?;
     let api = super::tf::api()
@@ -287,7 +287,7 @@ impl Runtime for TfModel {
             api,
             list: vec![std::ptr::null_mut(); self.outputs.len()],
         };
-        let timeout = crate::config::get().model_execution_timeout;
+        let timeout = crate::config::read(|c| c.model_execution_timeout);
         let mut run_options = Vec::new();
         if timeout > 0 {
             proto_varint(&mut run_options, 2, timeout as u64);

@@ -206,7 +206,7 @@ pub fn load(device: Device, blob: &[u8]) -> Result<Loaded, LoadError> {
     if let Device::Gpu(_) = device {
         return Err(LoadError::environment(Error::err("Unsupported device")));
     }
-    let explicit = crate::config::get().tflite_library;
+    let explicit = crate::config::read(|c| c.tflite_library.clone());
     super::tflite::load(explicit.as_deref())
         .map_err(|_| LoadError::environment(Error::err("Could not load backend")))?;
     let rt = super::tflite::runtime()
