@@ -320,15 +320,16 @@ fn init(ctx: &Context, args: &[RedisString]) -> Status {
     Status::Ok
 }
 
-#[cfg(not(test))]
+#[cfg(not(any(test, fuzzing)))]
 macro_rules! allocator {
     () => {
         redis_module::alloc::RedisAlloc
     };
 }
 
-// Unit tests run outside Redis, where the Redis allocator aborts.
-#[cfg(test)]
+// Unit tests and the cargo-fuzz targets (fuzz/, built with `--cfg fuzzing`)
+// run outside Redis, where the Redis allocator aborts.
+#[cfg(any(test, fuzzing))]
 macro_rules! allocator {
     () => {
         std::alloc::System
