@@ -52,7 +52,9 @@ class Cluster:
             return ""
 
     def client(self, **kw):
-        return RedisCluster(host="127.0.0.1", port=self.ports[0], socket_timeout=60, **kw)
+        from redis.cluster import ClusterNode
+        nodes = [ClusterNode("127.0.0.1", p) for p in self.ports]  # any live one will do
+        return RedisCluster(startup_nodes=nodes, socket_timeout=60, **kw)
 
     def stop(self):
         subprocess.run([str(ROOT / "scripts" / "cluster"), "stop"], env=self.env,
