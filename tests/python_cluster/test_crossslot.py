@@ -90,3 +90,48 @@ def test_redis_py_refuses_cross_slot_before_sending(rc):
     with pytest.raises(redis.exceptions.RedisClusterException) as e:
         rc.execute_command(*CROSS["dag_load"])
     assert "slot" in str(e.value).lower()
+
+
+INCR_SCRIPT = (
+    "def inc(tensors: List[Tensor], keys: List[str], args: List[str]):\n"
+    "    redis.execute('INCR', [args[0]])\n"
+    "    return tensors[0]\n"
+)
+
+
+def owner_conn(cluster, rc, key):
+    return redis.Redis(port=rc.get_node_from_key(key).port, socket_timeout=30)
+
+
+def run_incr(cluster, rc, target):
+    """AI.SCRIPTEXECUTE on slot {a}, whose script INCRs `target`, a key it
+    did not declare in KEYS (passed in ARGS)."""
+    rc.execute_command("AI.SCRIPTSTORE", f"{A}inc", "CPU", "ENTRY_POINTS", 1, "inc", "SOURCE", INCR_SCRIPT)
+    rc.execute_command("AI.TENSORSET", f"{A}x", "FLOAT", 1, "VALUES", 1)
+    with owner_conn(cluster, rc, A) as c:
+        return c.execute_command("AI.SCRIPTEXECUTE", f"{A}inc", "inc", "INPUTS", 1, f"{A}x",
+                                 "ARGS", 1, target, "OUTPUTS", 1, f"{A}y")
+
+
+def test_script_redis_execute_on_another_nodes_key_is_refused(cluster, rc):
+    """redis.execute cannot reach a key whose slot another primary serves:
+    RM_Call refuses it, and nothing is written anywhere."""
+    rc.delete(f"{B}c")
+    assert rc.get_node_from_key(f"{B}c").port != rc.get_node_from_key(A).port
+    with pytest.raises(redis.exceptions.ResponseError):
+        run_incr(cluster, rc, f"{B}c")
+    assert rc.exists(f"{B}c") == 0
+
+
+@pytest.mark.xfail(strict=True, reason="gap: redis.execute may touch an undeclared key in another "
+                   "slot of the same node (RM_Call checks only that the node serves the slot)")
+def test_script_redis_execute_undeclared_slot_on_same_node_is_refused(cluster, rc):
+    here = rc.get_node_from_key(A).port
+    other = next(f"k{i}" for i in range(10000)
+                 if rc.keyslot(f"k{i}") != rc.keyslot(A) and rc.get_node_from_key(f"k{i}").port == here)
+    rc.delete(other)
+    try:
+        run_incr(cluster, rc, other)
+    except redis.exceptions.ResponseError:
+        pass
+    assert rc.exists(other) == 0
