@@ -8,6 +8,7 @@
 //! redisai-bench --port 6379 --only store_stall [--rounds 5]
 //! redisai-bench --port 6379 --vectors FILE.npy --only vector_stall [--limit N] [--seconds 10]
 //! redisai-bench --port 6379 --only dag[,dag_p1,dag_p2,dag_p7,dag_script] [--limit N]
+//! redisai-bench soak --port 6379 [--seconds 600] [--clients 64] [--markdown FILE]  (see soak.rs)
 //! ```
 //! `scripts/bench` starts a server with the module and runs this tool.
 
@@ -20,6 +21,8 @@ mod big_onnx;
 mod dag;
 mod ft;
 mod models;
+mod soak;
+mod soak_report;
 mod vectors;
 mod vstall;
 
@@ -310,6 +313,10 @@ fn run(o: &Opts, s: &Scenario) -> Result<(f64, u64, u64, u64), String> {
 }
 
 fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("soak") {
+        std::process::exit(soak::main(&argv[1..]));
+    }
     let o = match parse_opts() {
         Ok(o) => o,
         Err(e) => {
