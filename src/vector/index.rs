@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use usearch::ffi::{IndexOptions, MetricKind, ScalarKind};
 use usearch::{f16, Index};
 
+use super::ballast::Ballast;
 use super::graph_check;
 
 /// How distance is measured.
@@ -56,7 +57,13 @@ pub const MAX_ID: u64 = 1 << 62;
 pub struct VecIndex {
     index: Index,
     spec: Spec,
+    /// Redis-allocated bytes matching usearch's own (see `ballast.rs`).
+    ballast: Ballast,
 }
+
+/// Bytes usearch keeps per reserved slot outside its arenas: the node and
+/// vector pointer arrays and the key→slot hash table (an estimate).
+const SLOT_BYTES: usize = 40;
 
 impl std::fmt::Debug for VecIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -145,7 +152,11 @@ impl VecIndex {
         index
             .reserve_capacity_and_threads(0, thread_slots())
             .map_err(text)?;
-        Ok(VecIndex { index, spec })
+        Ok(VecIndex {
+            index,
+            spec,
+            ballast: Ballast::default(),
+        })
     }
 
     pub fn spec(&self) -> Spec {
@@ -191,8 +202,32 @@ impl VecIndex {
             self.index
                 .reserve_capacity_and_threads(capacity, thread_slots())
                 .map_err(text)?;
+            self.account();
         }
         Ok(())
+    }
+
+    /// usearch's memory, in O(1) (its `memory_usage` walks every node):
+    /// the written part of the graph and vector arenas, plus the per-slot
+    /// arrays. Arenas never shrink, so removed vectors still count, as they
+    /// still take memory until a compaction.
+    pub fn footprint(&self) -> usize {
+        let s = self.index.memory_stats();
+        s.graph_allocated.saturating_sub(s.graph_reserved)
+            + s.vectors_allocated.saturating_sub(s.vectors_reserved)
+            + self.index.capacity() * SLOT_BYTES
+    }
+
+    /// Bytes the ballast holds for this index in Redis's `used_memory`.
+    pub fn accounted(&self) -> usize {
+        self.ballast.bytes()
+    }
+
+    /// Brings the ballast to the footprint (a comparison unless it moved
+    /// by a whole grain).
+    fn account(&mut self) {
+        let bytes = self.footprint();
+        self.ballast.cover(bytes);
     }
 
     /// Adds or replaces the vector of `id`, with a build EF of `ef` (0: the
@@ -272,6 +307,7 @@ impl VecIndex {
         if ef != own {
             self.index.change_expansion_add(own);
         }
+        self.account();
         added
     }
 
@@ -382,7 +418,7 @@ impl VecIndex {
     /// node and link); only bytes it accepts reach `load_from_buffer`.
     pub fn load(spec: Spec, count: usize, bytes: &[u8]) -> Result<VecIndex, String> {
         let mismatch = || "the stored graph does not match the set's header".to_string();
-        let idx = VecIndex::new(spec)?;
+        let mut idx = VecIndex::new(spec)?;
         graph_check::check(bytes, spec, count)?;
         idx.index.load_from_buffer(bytes).map_err(text)?;
         if idx.index.dimensions() != spec.dim
@@ -395,6 +431,7 @@ impl VecIndex {
         idx.index
             .reserve_capacity_and_threads(idx.index.capacity().max(64), thread_slots())
             .map_err(text)?;
+        idx.account();
         Ok(idx)
     }
 }

@@ -2,6 +2,7 @@
 //! names, JSON attributes and the Vector Sets FILTER language; the AI.V*
 //! argument parsers. Redis-free.
 
+pub mod ballast;
 pub mod compact;
 pub mod filter;
 pub mod gate;

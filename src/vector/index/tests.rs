@@ -137,3 +137,25 @@ fn load_refuses_a_graph_that_disagrees_with_the_header() {
     assert!(VecIndex::load(spec(4), 1, &bytes[..10]).is_err());
     assert_eq!(VecIndex::load(spec(4), 1, &bytes).expect("load").len(), 1);
 }
+
+#[test]
+fn ballast_tracks_usearch_memory() {
+    let mut s = 7u64;
+    let mut idx = VecIndex::new(spec(128)).expect("index");
+    for i in 0..5000u64 {
+        let v: Vec<f32> = (0..128).map(|_| rng(&mut s)).collect();
+        idx.add(i, &v, 0).expect("add");
+    }
+    let (foot, usearch) = (idx.footprint(), idx.memory_usage());
+    // The O(1) figure is within 15% of usearch's own node walk.
+    assert!(
+        foot.abs_diff(usearch) * 100 <= usearch * 15,
+        "footprint {foot} vs usearch {usearch}"
+    );
+    // The ballast lags the footprint by less than one grain.
+    let held = idx.accounted();
+    assert!(held <= foot && foot - held < crate::vector::ballast::GRAIN);
+    // A reload accounts for the loaded graph at once.
+    let back = VecIndex::load(spec(128), 5000, &idx.save().expect("save")).expect("load");
+    assert!(back.accounted() + crate::vector::ballast::GRAIN > usearch * 85 / 100);
+}
