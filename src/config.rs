@@ -6,6 +6,8 @@ use std::sync::{PoisonError, RwLock};
 use crate::backends::BackendKind;
 use crate::tensor::parse_i64;
 
+pub mod settings;
+
 /// RedisAI's default MODEL_CHUNK_SIZE: 511 MiB.
 pub const DEFAULT_MODEL_CHUNK_SIZE: i64 = 511 * 1024 * 1024;
 

@@ -284,6 +284,12 @@ fn init(ctx: &Context, args: &[RedisString]) -> Status {
             return Status::Err;
         }
     }
+    // Redis 7 module configs (`ai.*`): redis.conf's lines win over the
+    // arguments above.
+    if let Err(line) = ffi::module_config::register(ctx) {
+        ctx.log_warning(&line);
+        return Status::Err;
+    }
 
     if let Err(e) = ffi::command::register_all(ctx, &command_table()) {
         ctx.log_warning(&e.reply_text());

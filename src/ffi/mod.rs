@@ -21,6 +21,7 @@ pub mod emit;
 pub mod events;
 pub mod hash;
 pub mod held;
+pub mod module_config;
 pub mod module_path;
 pub mod panic;
 pub mod scan;

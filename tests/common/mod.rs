@@ -171,6 +171,9 @@ pub struct Server {
     pub dir: PathBuf,
     module_args: Vec<String>,
     extra: Vec<String>,
+    /// A redis.conf given as the first argument (see [`Server::from_conf`]);
+    /// it then holds the `loadmodule` line itself.
+    conf: Option<PathBuf>,
 }
 
 impl Server {
@@ -191,13 +194,37 @@ impl Server {
     /// Like [`Server::with`], but a server that does not come up is an `Err`
     /// carrying its log (module load failures are tested this way).
     pub fn try_with(module_args: &[&str], extra: &[&str]) -> Result<Server, String> {
-        let mut s = Server {
+        let s = Server {
             child: None,
             port: free_port(),
             dir: temp_dir(),
             module_args: module_args.iter().map(|s| s.to_string()).collect(),
             extra: extra.iter().map(|s| s.to_string()).collect(),
+            conf: None,
         };
+        s.start_on_free_port()
+    }
+
+    /// A server started as `redis-server <dir>/redis.conf`, the file holding
+    /// `text` (which must load the module: `loadmodule {module_path()} …`).
+    /// The file stays, so CONFIG REWRITE and [`Server::restart`] use it.
+    pub fn from_conf(text: &str) -> Result<Server, String> {
+        let dir = temp_dir();
+        let conf = dir.join("redis.conf");
+        std::fs::write(&conf, text).map_err(|e| format!("write {}: {e}", conf.display()))?;
+        let s = Server {
+            child: None,
+            port: free_port(),
+            dir,
+            module_args: Vec::new(),
+            extra: Vec::new(),
+            conf: Some(conf),
+        };
+        s.start_on_free_port()
+    }
+
+    fn start_on_free_port(self) -> Result<Server, String> {
+        let mut s = self;
         // A port that was free when picked can still be taken before the
         // server binds it (another process scanning the same range): then,
         // and only then, try again on a new port.
@@ -224,6 +251,9 @@ impl Server {
         let mut load = vec![module.to_string_lossy().into_owned()];
         load.extend(self.module_args.iter().cloned());
         let mut cmd = Command::new("redis-server");
+        if let Some(conf) = &self.conf {
+            cmd.arg(conf);
+        }
         cmd.arg("--port")
             .arg(self.port.to_string())
             .arg("--bind")
@@ -238,8 +268,8 @@ impl Server {
             .arg("local")
             .arg("--enable-module-command")
             .arg("local")
-            .arg("--loadmodule")
-            .args(&load)
+            .args(self.conf.is_none().then_some("--loadmodule"))
+            .args(if self.conf.is_none() { &load[..] } else { &[] })
             .args(&self.extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
