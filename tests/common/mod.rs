@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod crash;
 pub mod fuzzgen;
 pub mod rdb;
 pub mod resp;
