@@ -11,13 +11,15 @@
 //!   AI_VECSET, the graph checksum) recomputed, so the mutation reaches the
 //!   module's decoder instead of being refused by a checksum;
 //! - a runner that pipelines batches, counts replies, treats an `internal
-//!   error` reply (a caught panic) and a crash as findings, PINGs after
-//!   every batch, pins a crash to its command by replaying the batch on a
-//!   fresh server, and checks the server log for panics at the end.
+//!   error` reply (a caught panic), a reply that is not well-formed RESP
+//!   and a crash as findings, PINGs after every batch, pins a crash to its
+//!   command by replaying the batch on a fresh server, and checks the
+//!   server log for panics at the end.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use super::resp::is_malformed;
 use super::{say, Conn, Reply, Rng, Server};
 
 /// Commands across all fuzzers when `REDISAI_FUZZ_COMMANDS` is unset.
@@ -620,6 +622,8 @@ pub struct Runner {
     /// Findings by signature: (first example, how many times).
     findings: Vec<(String, String, u64)>,
     crashes: u64,
+    /// Replies that were not well-formed RESP (each also a finding).
+    pub malformed: u64,
     started: Instant,
 }
 
@@ -651,6 +655,7 @@ impl Runner {
             error_texts: HashMap::new(),
             findings: Vec::new(),
             crashes: 0,
+            malformed: 0,
             started: Instant::now(),
         }
     }
@@ -658,6 +663,12 @@ impl Runner {
     /// The fuzz connection (for fixtures such as DUMPs).
     pub fn conn(&mut self) -> &mut Conn {
         &mut self.conn
+    }
+
+    /// Replaces the fuzz connection (the runner's own tests: a fake server
+    /// that answers with bytes that are not RESP).
+    pub fn set_conn(&mut self, conn: Conn) {
+        self.conn = conn;
     }
 
     /// Whether the budget is spent.
@@ -683,6 +694,7 @@ impl Runner {
         let mut replies = Vec::with_capacity(cmds.len());
         let sent = cmds.iter().try_for_each(|c| self.conn.send(c));
         let mut alive = sent.is_ok() && self.conn.flush().is_ok();
+        let mut malformed = false;
         for cmd in cmds {
             self.sent += 1;
             let counts = self
@@ -724,10 +736,30 @@ impl Runner {
                     }
                     replies.push(Some(reply));
                 }
-                Err(_) => {
+                Err(e) => {
+                    if is_malformed(&e) {
+                        // The stream is out of step from here on: the rest
+                        // of the batch goes unread, on a new connection.
+                        malformed = true;
+                        self.malformed += 1;
+                        let name = String::from_utf8_lossy(&cmd[0]).to_ascii_uppercase();
+                        self.finding(
+                            format!("malformed {name} {e}"),
+                            format!("malformed reply ({e}) to: {}", show(cmd)),
+                        );
+                    }
                     alive = false;
                     replies.push(None);
                 }
+            }
+        }
+        if malformed {
+            match Conn::connect(self.server.port, Duration::from_secs(60)) {
+                Ok(c) => {
+                    self.conn = c;
+                    alive = true;
+                }
+                Err(_) => alive = false,
             }
         }
         let pong = alive && matches!(self.conn.cmd(&["PING"]), Ok(Reply::Status(s)) if s == "PONG");
@@ -840,19 +872,21 @@ impl Runner {
         self.scan_logs();
         let mut per: Vec<_> = self.per_command.iter().collect();
         per.sort();
+        let secs = self.started.elapsed().as_secs_f64();
         say(&format!(
-            "FUZZ {}: {} commands ({} errors, {} other replies) in {:.1}s, seed {:#x}; {}; {} crashes, {} findings",
+            "FUZZ {}: {} commands ({} errors, {} other replies) in {secs:.1}s ({:.0} commands/s), seed {:#x}; {}; {} crashes, {} malformed replies, {} findings",
             self.name,
             self.sent,
             self.errors,
             self.oks,
-            self.started.elapsed().as_secs_f64(),
+            self.sent as f64 / secs.max(1e-9),
             self.budget.seed,
             per.iter()
                 .map(|(k, (n, e))| format!("{k} {n} ({e} err)"))
                 .collect::<Vec<_>>()
                 .join(", "),
             self.crashes,
+            self.malformed,
             self.findings.len()
         ));
         if std::env::var_os("REDISAI_FUZZ_VERBOSE").is_some() {

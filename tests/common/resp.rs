@@ -86,6 +86,16 @@ pub struct Conn {
     writer: BufWriter<TcpStream>,
 }
 
+/// How deep a reply may nest before it counts as malformed. The module's
+/// deepest replies (FT.AGGREGATE, FT.INFO in RESP3) nest under 10.
+pub const MAX_DEPTH: usize = 512;
+
+/// Whether a read failed on a malformed reply (not a closed connection or
+/// a timeout).
+pub fn is_malformed(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::InvalidData
+}
+
 fn bad(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what.to_string())
 }
@@ -132,31 +142,71 @@ impl Conn {
     fn line(&mut self) -> io::Result<String> {
         let mut l = Vec::new();
         self.reader.read_until(b'\n', &mut l)?;
-        if l.len() < 2 || !l.ends_with(b"\r\n") {
-            return Err(bad("connection closed or bad line"));
+        if l.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed",
+            ));
+        }
+        if l.len() < 3 || !l.ends_with(b"\r\n") {
+            return Err(bad("a line without a type byte or CRLF"));
         }
         l.truncate(l.len() - 2);
+        if l.contains(&b'\r') {
+            return Err(bad("a CR inside a line"));
+        }
         String::from_utf8(l).map_err(|_| bad("non-UTF-8 line"))
     }
 
+    /// A length or an integer: optional `-`, then ASCII digits only.
     fn count(s: &str) -> io::Result<i64> {
-        s.parse().map_err(|_| bad("bad length"))
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("bad length or integer"));
+        }
+        s.parse().map_err(|_| bad("bad length or integer"))
     }
 
-    fn items(&mut self, n: i64) -> io::Result<Vec<Reply>> {
-        (0..n).map(|_| self.read()).collect()
+    /// An aggregate's length: -1 (nil, where `nil_ok`) or 0 and up.
+    fn len(s: &str, nil_ok: bool) -> io::Result<Option<i64>> {
+        match Self::count(s)? {
+            -1 if nil_ok => Ok(None),
+            n if n >= 0 => Ok(Some(n)),
+            _ => Err(bad("negative length")),
+        }
     }
 
-    /// Reads one reply.
+    fn items(&mut self, n: i64, depth: usize) -> io::Result<Vec<Reply>> {
+        (0..n).map(|_| self.read_at(depth + 1)).collect()
+    }
+
+    /// Reads one reply. A reply that is not well-formed RESP2/RESP3 (a bad
+    /// type byte, length or integer, a bulk string without its CRLF, a
+    /// boolean other than `t`/`f`, nesting deeper than [`MAX_DEPTH`]) is an
+    /// `InvalidData` error; a closed connection is `UnexpectedEof`.
     pub fn read(&mut self) -> io::Result<Reply> {
+        self.read_at(0)
+    }
+
+    fn read_at(&mut self, depth: usize) -> io::Result<Reply> {
+        if depth > MAX_DEPTH {
+            return Err(bad("nested deeper than MAX_DEPTH"));
+        }
         let line = self.line()?;
-        let (kind, rest) = line.split_at(1);
+        let (kind, rest) = match line.char_indices().nth(1) {
+            Some((i, _)) => line.split_at(i),
+            None => (line.as_str(), ""),
+        };
         Ok(match kind {
             "+" => Reply::Status(rest.to_string()),
             "-" | "!" => Reply::Error(rest.to_string()),
             ":" => Reply::Int(Self::count(rest)?),
-            "_" => Reply::Nil,
-            "#" => Reply::Bool(rest == "t"),
+            "_" if rest.is_empty() => Reply::Nil,
+            "#" => match rest {
+                "t" => Reply::Bool(true),
+                "f" => Reply::Bool(false),
+                _ => return Err(bad("bad boolean")),
+            },
             "(" => Reply::Big(rest.to_string()),
             "," => Reply::Double(match rest {
                 "inf" => f64::INFINITY,
@@ -164,12 +214,22 @@ impl Conn {
                 r => r.parse().map_err(|_| bad("bad double"))?,
             }),
             "$" | "=" => {
-                let n = Self::count(rest)?;
-                if n < 0 {
+                let Some(n) = Self::len(rest, kind == "$")? else {
                     return Ok(Reply::Nil);
+                };
+                // Read as it comes: a lying length ends in EOF or the read
+                // timeout, not in a huge allocation.
+                let mut b = Vec::new();
+                (&mut self.reader).take(n as u64 + 2).read_to_end(&mut b)?;
+                if b.len() as u64 != n as u64 + 2 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "connection closed inside a bulk string",
+                    ));
                 }
-                let mut b = vec![0u8; n as usize + 2];
-                self.reader.read_exact(&mut b)?;
+                if !b.ends_with(b"\r\n") {
+                    return Err(bad("a bulk string without its CRLF"));
+                }
                 b.truncate(n as usize);
                 if kind == "=" {
                     Reply::Verbatim(b)
@@ -178,11 +238,10 @@ impl Conn {
                 }
             }
             "*" | "~" | ">" => {
-                let n = Self::count(rest)?;
-                if n < 0 {
+                let Some(n) = Self::len(rest, kind == "*")? else {
                     return Ok(Reply::Nil);
-                }
-                let v = self.items(n)?;
+                };
+                let v = self.items(n, depth)?;
                 if kind == "~" {
                     Reply::Set(v)
                 } else {
@@ -190,13 +249,13 @@ impl Conn {
                 }
             }
             "%" | "|" => {
-                let n = Self::count(rest)?;
+                let n = Self::len(rest, false)?.unwrap_or(0);
                 let mut pairs = Vec::new();
                 for _ in 0..n {
-                    pairs.push((self.read()?, self.read()?));
+                    pairs.push((self.read_at(depth + 1)?, self.read_at(depth + 1)?));
                 }
                 if kind == "|" {
-                    return self.read(); // attributes precede the real reply
+                    return self.read_at(depth); // attributes precede the real reply
                 }
                 Reply::Map(pairs)
             }

@@ -9,8 +9,10 @@
 #![allow(dead_code)]
 
 pub mod ft;
+pub mod ft_hybrid;
 pub mod ft_schema;
 pub mod model;
 pub mod script;
 pub mod tensor;
+pub mod tf;
 pub mod vector;
