@@ -557,8 +557,17 @@ fn sampler(port: u16, pid: u32, st: &Settings, sh: &Shared, t0: Instant) -> Vec<
         if at >= next {
             let used = info_field(&mut c, "memory", "used_memory")
                 .and_then(|u| u.parse::<u64>().map_err(|e| e.to_string()));
+            let keys = match c.cmd(&["DBSIZE"]) {
+                Ok(Reply::Int(n)) => n as u64,
+                _ => 0,
+            };
             match (rss_kib(pid), used) {
-                (Some(rss), Ok(used)) => out.push(Sample { at, rss, used }),
+                (Some(rss), Ok(used)) => out.push(Sample {
+                    at,
+                    rss,
+                    used,
+                    keys,
+                }),
                 (rss, used) => {
                     sh.bad(format!(
                         "server gone at {at:.1} s: /proc RSS {rss:?}, INFO {used:?}"
@@ -660,6 +669,30 @@ fn run(st: &Settings) -> Result<bool, String> {
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .map_or(0, |v| v.saturating_sub(expired0));
+    let mut state = Vec::new();
+    for (what, cmd) in [
+        ("AI.VCARD soak:vset", vec!["AI.VCARD", VSET]),
+        ("MEMORY USAGE soak:vset", vec!["MEMORY", "USAGE", VSET]),
+        ("DBSIZE", vec!["DBSIZE"]),
+    ] {
+        if let Ok(Reply::Int(n)) = c.cmd(&cmd) {
+            state.push(format!("{what} {n}"));
+        }
+    }
+    if let Ok(Reply::Array(a)) = c.cmd(&["FT.INFO", IDX]) {
+        for pair in a.chunks(2) {
+            if let [Reply::Bulk(k), v] = pair {
+                if k == b"num_docs" || k == b"vector_index_sz_mb" {
+                    let v = match v {
+                        Reply::Bulk(b) => String::from_utf8_lossy(b).into_owned(),
+                        other => format!("{other:?}"),
+                    };
+                    state.push(format!("FT.INFO {} {v}", String::from_utf8_lossy(k)));
+                }
+            }
+        }
+    }
+    println!("end of run: {}", state.join(", "));
     let first = sh.first.lock().map(|f| f.clone()).unwrap_or_default();
     soak_report::report(
         st,

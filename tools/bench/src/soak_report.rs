@@ -95,12 +95,14 @@ impl Settings {
 }
 
 /// One memory sample: seconds since the start, VmRSS in KiB, used_memory
-/// in bytes.
+/// in bytes, and the number of keys.
 #[derive(Clone, Copy)]
 pub struct Sample {
     pub at: f64,
     pub rss: u64,
     pub used: u64,
+    /// DBSIZE.
+    pub keys: u64,
 }
 
 /// Latencies (µs) per interval and kind, and (expected, unexpected) error
@@ -242,8 +244,8 @@ pub fn report(
         st.warmup,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    let _ = writeln!(md, "| interval (s) | ops | ops/s | p50 ms | p99 ms | expected errors | unexpected errors | RSS MiB | used_memory MiB |");
-    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(md, "| interval (s) | ops | ops/s | p50 ms | p99 ms | expected errors | unexpected errors | RSS MiB | used_memory MiB | keys |");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let shown = (st.seconds / st.interval).ceil() as usize;
     for i in 0..stats.lat.len() {
         let mut all: Vec<u32> = stats.lat[i].iter().flatten().copied().collect();
@@ -270,16 +272,21 @@ pub fn report(
         };
         let n = all.len();
         let p = pcts(&mut all);
+        let rate = if i >= shown {
+            "-".to_string()
+        } else {
+            format!("{:.0}", n as f64 / (hi - lo).max(1e-9))
+        };
         let _ = writeln!(
             md,
-            "| {label} | {n} | {:.0} | {} | {} | {} | {} | {} | {} |",
-            n as f64 / (hi - lo).max(1e-9),
+            "| {label} | {n} | {rate} | {} | {} | {} | {} | {} | {} | {} |",
             p.map_or("-".into(), |p| format!("{:.2}", p.0)),
             p.map_or("-".into(), |p| format!("{:.2}", p.1)),
             stats.errs[i].0,
             stats.errs[i].1,
             mem(mib_rss),
-            mem(mib_used)
+            mem(mib_used),
+            mem(|s| s.keys as f64).trim_end_matches(".0")
         );
     }
     let _ = writeln!(md, "\np50 / p99 ms per op kind (one op is one pipelined batch; see `tools/bench/src/soak.rs`):\n");
