@@ -17,6 +17,9 @@
 //!   often during a BGSAVE. The last completed snapshot must load, holding
 //!   every write acknowledged before its BGSAVE. `REDISAI_CRASH_RDB_CYCLES` (4).
 //!
+//! - `aof_torn_tail_loads`: 4 MB TENSORSETs, so that kills land inside the
+//!   AOF write and leave a torn last command. `REDISAI_CRASH_TORN_CYCLES` (4).
+//!
 //! `REDISAI_CRASH_SEED` replays a run.
 
 #[path = "crash_recovery/check.rs"]
@@ -29,7 +32,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{fixture, say, Conn, Rng, Server};
+use common::{fixture, say, Conn, Reply, Rng, Server};
 use workload::{expected, tick, Val, Writer, SCRIPT};
 
 const WRITERS: usize = 3;
@@ -234,7 +237,14 @@ fn aof_survives_kill_9() {
     let seed = seed();
     let cycles = env_num("REDISAI_CRASH_CYCLES", 10);
     let mut rng = Rng(seed | 1);
-    let mut s = Server::with(&[], &["--appendonly", "yes", "--appendfsync", "always"]);
+    // REDISAI_CRASH_SELFTEST=1 turns the AOF off: then this test must fail
+    // (it shows the checks can see lost writes).
+    let aof = if env_num("REDISAI_CRASH_SELFTEST", 0) == 1 {
+        "no"
+    } else {
+        "yes"
+    };
+    let mut s = Server::with(&[], &["--appendonly", aof, "--appendfsync", "always"]);
     let mut state = setup(&mut s.conn());
     let mut t = Totals::default();
     let started = Instant::now();
@@ -334,4 +344,94 @@ fn rdb_survives_kill_9() {
         t.compactions > 0,
         "no background compaction ran under the BGSAVEs"
     );
+}
+
+/// Floats in a torn-tail tensor (4 MB).
+const TORN: usize = 1 << 20;
+
+/// The AOF's torn tail. One writer stores 4 MB tensors (`big:0..3`, every
+/// float = the write's number), so the kill often lands inside the AOF
+/// write(2) (Linux stops a file write at a page boundary on SIGKILL) and
+/// leaves half a command at the end. Redis 7.0's default
+/// `aof-load-truncated yes` must load it, and every acknowledged tensor
+/// must be there. `REDISAI_CRASH_TORN_CYCLES` (4).
+#[test]
+fn aof_torn_tail_loads() {
+    let seed = seed();
+    let cycles = env_num("REDISAI_CRASH_TORN_CYCLES", 4);
+    let mut rng = Rng(seed | 1);
+    let mut s = Server::with(&[], &["--appendonly", "yes", "--appendfsync", "always"]);
+    let mut t = Totals::default();
+    let mut acked: Vec<Option<u64>> = vec![None; 4];
+    let started = Instant::now();
+    for cycle in 0..cycles {
+        let port = s.port;
+        let first = cycle * 100_000;
+        // The writer: (write number, acknowledged) per write.
+        let h = std::thread::spawn(move || {
+            let mut log = Vec::new();
+            let Ok(mut c) = Conn::connect(port, Duration::from_secs(60)) else {
+                return log;
+            };
+            for n in first.. {
+                let k = format!("big:{}", n % 4);
+                let mut a = common::args(&["AI.TENSORSET", &k, "FLOAT", &TORN.to_string()]);
+                a.push(b"BLOB".to_vec());
+                a.push(common::vec::blob(&vec![n as f32; TORN]));
+                match c.cmd(&a) {
+                    Ok(r) => {
+                        assert!(r.is_ok(), "{r:?}");
+                        log.push((n, true));
+                    }
+                    Err(_) => {
+                        log.push((n, false));
+                        return log;
+                    }
+                }
+            }
+            log
+        });
+        std::thread::sleep(Duration::from_millis(100 + rng.below(400)));
+        s.kill9();
+        let log = h.join().expect("writer");
+        restart(&mut s, &mut t);
+        let pending = log.iter().find(|(_, ok)| !ok).map(|(n, _)| *n);
+        for &(n, ok) in &log {
+            if ok {
+                acked[(n % 4) as usize] = Some(n);
+            }
+        }
+        t.acked += log.iter().filter(|(_, ok)| *ok).count() as u64;
+        let mut c = s.conn();
+        for (i, want) in acked.clone().iter().enumerate() {
+            let r = c
+                .cmd(&["AI.TENSORGET", &format!("big:{i}"), "BLOB"])
+                .expect("reply");
+            let got = match &r {
+                Reply::Bulk(b) => {
+                    let v: Vec<f32> = b
+                        .chunks_exact(4)
+                        .map(|x| f32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+                        .collect();
+                    (v.len() == TORN && v.iter().all(|x| *x == v[0])).then(|| v[0] as u64)
+                }
+                _ => None,
+            };
+            let in_flight = pending.filter(|n| n % 4 == i as u64);
+            if got.is_some() && (got == *want || got == in_flight) {
+                acked[i] = got;
+            } else if !(got.is_none() && want.is_none() && matches!(r, Reply::Error(_))) {
+                t.lost += 1;
+                t.failures.push(format!(
+                    "big:{i}: found {got:?} ({} bytes), acknowledged {want:?}",
+                    match &r {
+                        Reply::Bulk(b) => b.len(),
+                        _ => 0,
+                    }
+                ));
+            }
+        }
+        t.cycles += 1;
+    }
+    report("crash_recovery torn AOF tail", seed, &t, started);
 }
