@@ -46,7 +46,7 @@ fn run(
         script_type::read(&ctx.open_key(&args[1]))?.ok_or_else(|| Error::err(ERR_EMPTY))?;
     let call = parse(args)?;
     let (inputs, outputs) = super::execute::snapshot_io(ctx, args, &call.inputs, &call.outputs)?;
-    let prepared = Invocation::new(args, &call, caller(ctx));
+    let prepared = Invocation::new(args, &call, caller(ctx).in_slot_of(args[1].as_slice()));
     let queue = script.queue_name();
     engine::ensure_queue(&queue)?;
     let db = block::selected_db(ctx);
@@ -77,5 +77,6 @@ pub fn caller(ctx: &Context) -> CallEnv {
     CallEnv {
         db: block::selected_db(ctx),
         user: current_user(ctx),
+        slot: None,
     }
 }

@@ -359,7 +359,7 @@ fn script_op<T: Arg>(op: &[T], execute: bool, ks: &impl Keyspace, names: &mut Na
         .iter()
         .map(|&i| names.find(op[i].bytes()))
         .collect::<Result<Vec<_>>>()?;
-    let call = Invocation::new(op, &c, ks.caller());
+    let call = Invocation::new(op, &c, ks.caller().in_slot_of(op[1].bytes()));
     let outputs = c
         .outputs
         .iter()

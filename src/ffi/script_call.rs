@@ -7,7 +7,9 @@ use std::ffi::CString;
 use std::os::raw::c_int;
 use std::sync::Arc;
 
-use redis_module::{raw, Context, DetachedFromClient, RedisString, ThreadSafeContext};
+use redis_module::{
+    raw, Context, ContextFlags, DetachedFromClient, RedisString, ThreadSafeContext,
+};
 
 use crate::error::{Error, Result};
 use crate::model::{Model, ERR_EMPTY};
@@ -94,6 +96,48 @@ fn check_acl(user: &[u8], argv: &[RedisString]) -> std::result::Result<(), Strin
     Ok(())
 }
 
+/// In cluster mode, every key of `argv` must hash to the slot of the
+/// script's own keys: `RedisModule_Call` refuses only keys this node does
+/// not serve, and Lua scripts get this error for any other slot.
+fn check_slot(
+    ctx: &Context,
+    env: &CallEnv,
+    argv: &[RedisString],
+) -> std::result::Result<(), String> {
+    let Some(slot) = env.slot else {
+        return Ok(());
+    };
+    if !ctx.get_flags().contains(ContextFlags::CLUSTER) {
+        return Ok(());
+    }
+    let (Some(get_keys), Some(free)) = (
+        crate::api!(RedisModule_GetCommandKeys),
+        crate::api!(RedisModule_Free),
+    ) else {
+        return Ok(());
+    };
+    let mut ptrs: Vec<*mut raw::RedisModuleString> = argv.iter().map(|s| s.inner).collect();
+    let mut n: c_int = 0;
+    // SAFETY: under the GIL; argv (name included) lives for the call. The
+    // returned array is ours to free with RedisModule_Free.
+    let positions = unsafe { get_keys(ctx.ctx, ptrs.as_mut_ptr(), ptrs.len() as c_int, &mut n) };
+    if positions.is_null() {
+        return Ok(()); // unknown command or wrong arity: RedisModule_Call says which
+    }
+    // SAFETY: Redis wrote n positions.
+    let found = unsafe { std::slice::from_raw_parts(positions, n.max(0) as usize) };
+    let cross = found.iter().any(|&i| {
+        argv.get(i as usize)
+            .is_some_and(|k| call::key_slot(k.as_slice()) != slot)
+    });
+    // SAFETY: allocated by Redis for this call, freed once.
+    unsafe { free(positions.cast()) };
+    if cross {
+        return Err(call::ERR_CROSS_SLOT.to_string());
+    }
+    Ok(())
+}
+
 fn redis_execute(env: &CallEnv, argv: &[&[u8]]) -> std::result::Result<CallReply, String> {
     let Some(cmd) = argv.first() else {
         return Err("ERR wrong number of arguments".to_string());
@@ -108,6 +152,7 @@ fn redis_execute(env: &CallEnv, argv: &[&[u8]]) -> std::result::Result<CallReply
         if let Some(user) = &env.user {
             check_acl(user, &strings)?;
         }
+        check_slot(ctx, env, &strings)?;
         let ptrs: Vec<*mut raw::RedisModuleString> = strings[1..].iter().map(|s| s.inner).collect();
         // SAFETY: under the GIL; "!v" takes (argv, argc), both live for
         // the call.

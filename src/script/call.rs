@@ -15,6 +15,51 @@ pub struct CallEnv {
     pub db: i32,
     /// The calling client's ACL user (`None`: no check, e.g. in tests).
     pub user: Option<Vec<u8>>,
+    /// The cluster slot of the command's own keys (the script key's: Redis
+    /// has checked that every declared key shares it). In cluster mode a
+    /// `redis.execute` key in any other slot is refused, as Lua's is.
+    pub slot: Option<u16>,
+}
+
+impl CallEnv {
+    /// This caller, pinned to the slot of `key` (the script key).
+    pub fn in_slot_of(mut self, key: &[u8]) -> CallEnv {
+        self.slot = Some(key_slot(key));
+        self
+    }
+}
+
+/// Lua's error for a key outside the slot of the command's declared keys.
+pub const ERR_CROSS_SLOT: &str =
+    "ERR Script attempted to access keys that do not hash to the same slot";
+
+/// Redis Cluster's hash slot of a key: CRC16 (XMODEM) of the key, or of
+/// its hash tag (the bytes between the first `{` and the next `}`, when
+/// there are any), modulo 16384.
+pub fn key_slot(key: &[u8]) -> u16 {
+    let tagged = key.iter().position(|&b| b == b'{').and_then(|open| {
+        let rest = &key[open + 1..];
+        rest.iter()
+            .position(|&b| b == b'}')
+            .filter(|&close| close > 0)
+            .map(|close| &rest[..close])
+    });
+    crc16(tagged.unwrap_or(key)) & 0x3fff
+}
+
+fn crc16(bytes: &[u8]) -> u16 {
+    let mut crc: u16 = 0;
+    for &b in bytes {
+        crc ^= u16::from(b) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc
 }
 
 /// A Redis reply as a script sees it (RESP2): null → None, a string or
@@ -153,8 +198,32 @@ mod tests {
         let e = CallEnv {
             db: 3,
             user: Some(b"u".to_vec()),
+            slot: Some(7),
         };
         with_env(e.clone(), || assert_eq!(env(), e));
         assert_eq!(env(), CallEnv::default());
+    }
+
+    #[test]
+    fn key_slots_as_redis_cluster_computes_them() {
+        // CLUSTER KEYSLOT on Redis 7.0.15, and the CRC16 check value.
+        assert_eq!(key_slot(b"{a}"), 15495);
+        assert_eq!(key_slot(b"{b}"), 3300);
+        assert_eq!(key_slot(b"k1"), 12706);
+        assert_eq!(key_slot(b"zzz"), 10118);
+        assert_eq!(key_slot(b"123456789"), 0x31c3);
+        assert_eq!(key_slot(b"x{a}y"), key_slot(b"a"));
+        assert_eq!(key_slot(b"{a}s"), key_slot(b"{a}k"));
+        // An empty tag `{}` hashes the whole key; only the first `{` counts.
+        assert_eq!(key_slot(b"{}a"), crc16(b"{}a") & 0x3fff);
+        assert_eq!(key_slot(b"{a{b}c}"), key_slot(b"a{b"));
+        assert_eq!(key_slot(b"no}tag{"), crc16(b"no}tag{") & 0x3fff);
+        assert_eq!(key_slot(b""), 0);
+    }
+
+    #[test]
+    fn in_slot_of_pins_the_slot() {
+        let e = CallEnv::default().in_slot_of(b"{user1}:script");
+        assert_eq!(e.slot, Some(key_slot(b"user1")));
     }
 }

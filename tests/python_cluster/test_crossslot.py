@@ -113,25 +113,54 @@ def run_incr(cluster, rc, target):
                                  "ARGS", 1, target, "OUTPUTS", 1, f"{A}y")
 
 
+CROSS_SLOT_TEXT = "Script attempted to access keys that do not hash to the same slot"
+
+
 def test_script_redis_execute_on_another_nodes_key_is_refused(cluster, rc):
-    """redis.execute cannot reach a key whose slot another primary serves:
-    RM_Call refuses it, and nothing is written anywhere."""
+    """redis.execute cannot reach a key whose slot another primary serves,
+    and nothing is written anywhere."""
     rc.delete(f"{B}c")
     assert rc.get_node_from_key(f"{B}c").port != rc.get_node_from_key(A).port
-    with pytest.raises(redis.exceptions.ResponseError):
+    with pytest.raises(redis.exceptions.ResponseError) as e:
         run_incr(cluster, rc, f"{B}c")
+    assert CROSS_SLOT_TEXT in str(e.value)
     assert rc.exists(f"{B}c") == 0
 
 
-@pytest.mark.xfail(strict=True, reason="gap: redis.execute may touch an undeclared key in another "
-                   "slot of the same node (RM_Call checks only that the node serves the slot)")
-def test_script_redis_execute_undeclared_slot_on_same_node_is_refused(cluster, rc):
+def same_node_other_slot(rc):
     here = rc.get_node_from_key(A).port
-    other = next(f"k{i}" for i in range(10000)
-                 if rc.keyslot(f"k{i}") != rc.keyslot(A) and rc.get_node_from_key(f"k{i}").port == here)
+    return next(f"k{i}" for i in range(10000)
+                if rc.keyslot(f"k{i}") != rc.keyslot(A) and rc.get_node_from_key(f"k{i}").port == here)
+
+
+def test_script_redis_execute_undeclared_slot_on_same_node_is_refused(cluster, rc):
+    """Regression: redis.execute wrote an undeclared key in another slot of
+    the same node (RedisModule_Call checks only that the node serves the
+    slot); Lua refuses it, and so do we now (src/ffi/script_call.rs,
+    check_slot)."""
+    other = same_node_other_slot(rc)
     rc.delete(other)
-    try:
+    with pytest.raises(redis.exceptions.ResponseError) as e:
         run_incr(cluster, rc, other)
-    except redis.exceptions.ResponseError:
-        pass
+    assert CROSS_SLOT_TEXT in str(e.value)
+    assert rc.exists(other) == 0
+    # A key in the script's own slot, declared or not, is fine.
+    rc.delete(f"{A}c")
+    run_incr(cluster, rc, f"{A}c")
+    assert int(rc.get(f"{A}c")) == 1
+
+
+def test_dag_script_op_redis_execute_undeclared_slot_is_refused(cluster, rc):
+    """The same check for a script op inside a DAG (ROUTING pins the slot)."""
+    other = same_node_other_slot(rc)
+    rc.delete(other)
+    rc.execute_command("AI.SCRIPTSTORE", f"{A}inc", "CPU", "ENTRY_POINTS", 1, "inc", "SOURCE", INCR_SCRIPT)
+    with owner_conn(cluster, rc, A) as c:
+        reply = c.execute_command("AI.DAGEXECUTE", "ROUTING", A,
+                                  "|>", "AI.TENSORSET", "t", "FLOAT", 1, "VALUES", 1,
+                                  "|>", "AI.SCRIPTEXECUTE", f"{A}inc", "inc", "INPUTS", 1, "t",
+                                  "ARGS", 1, other, "OUTPUTS", 1, "u")
+        # The op's error is its element of the DAG's reply.
+        assert isinstance(reply[-1], redis.exceptions.ResponseError), reply
+        assert CROSS_SLOT_TEXT in str(reply[-1])
     assert rc.exists(other) == 0
