@@ -142,8 +142,13 @@ unsafe extern "C" fn digest(md: *mut raw::RedisModuleDigest, v: *mut c_void) {
         for n in [meta.batchsize, meta.minbatchsize, meta.minbatchtimeout] {
             md.add(&n.to_le_bytes());
         }
-        for name in meta.inputs.iter().chain(&meta.outputs) {
-            md.add(name.as_bytes());
+        // Each list with its length, so that names moved from the inputs
+        // to the outputs change the digest.
+        for names in [&meta.inputs, &meta.outputs] {
+            md.add(&(names.len() as u64).to_le_bytes());
+            for name in names {
+                md.add(name.as_bytes());
+            }
         }
         md.add(m.blob());
         md.end();

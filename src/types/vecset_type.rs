@@ -146,6 +146,7 @@ unsafe extern "C" fn digest(md: *mut raw::RedisModuleDigest, v: *mut c_void) {
             metric_code(s.metric),
             quant_code(s.quant),
             s.m as u64,
+            s.ef_construction as u64,
         ] {
             md.add(&n.to_le_bytes());
         }
