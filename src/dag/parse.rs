@@ -410,8 +410,12 @@ pub fn dag_keys(args: &[&[u8]]) -> Vec<usize> {
                 .and_then(|n| parse_i64(n))
                 .filter(|&n| n > 0)
                 .map_or(0, |n| n as usize);
-            keys.extend((i + 2..i + 2 + n).filter(|&k| k < end));
-            i += 2 + n;
+            // Only the keys that exist: a count of billions must not
+            // loop billions of times (getkeys runs on every ACL-checked
+            // and every cluster command).
+            let stop = i.saturating_add(2).saturating_add(n);
+            keys.extend(i + 2..stop.min(end));
+            i = stop;
         } else if eq(a, "ROUTING") {
             if i + 1 < end {
                 keys.push(i + 1);

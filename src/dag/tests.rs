@@ -79,6 +79,37 @@ fn keys_wherever_they_stand() {
     assert_eq!(dag_keys(&args), vec![5, 7, 10, 11, 14]);
 }
 
+/// Found by the `dag_parse` fuzz target: `LOAD 2333333333` made dag_keys
+/// walk every one of the 2.3 billion positions it named (seconds of the
+/// main thread for each ACL-checked or cluster command; a larger count,
+/// hours). It reports the keys that exist and stops.
+#[test]
+fn fuzz_dag_keys_huge_load_count() {
+    let load: Vec<&[u8]> = vec![
+        b"AI.DAGRUN_RO",
+        b"LOAD",
+        b"3000000000",
+        b"a",
+        b"|>",
+        b"AI.MODELRUN",
+        b"m",
+    ];
+    let started = std::time::Instant::now();
+    assert_eq!(dag_keys(&load), vec![3, 6]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // The largest count, which once would have run for hours.
+    let persist: Vec<&[u8]> = vec![
+        b"AI.DAGEXECUTE",
+        b"PERSIST",
+        b"9223372036854775807",
+        b"p",
+        b"|>",
+        b"AI.MODELRUN",
+        b"m",
+    ];
+    assert_eq!(dag_keys(&persist), vec![3, 6]);
+}
+
 #[test]
 fn the_tensors_a_dag_sets_share_one_budget() {
     // Zero tensors: the pages are mapped lazily, so 4 GiB costs no memory.
