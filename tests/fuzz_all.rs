@@ -232,7 +232,6 @@ fn fuzz_all_one_server() {
     let total: u64 = AREAS.iter().map(|a| a.2).sum();
     let mut per_area = vec![0u64; AREAS.len()];
     let mut round = 0u64;
-    let started = Instant::now();
     while !run.done() {
         round += 1;
         let mut cmds: Vec<Cmd> = Vec::with_capacity(120);
@@ -295,10 +294,6 @@ fn fuzz_all_one_server() {
         run.oks,
         run.errors
     );
-    common::say(&format!(
-        "FUZZ all: {n} commands to one server in {:.1}s",
-        started.elapsed().as_secs_f64()
-    ));
     run.finish();
 }
 

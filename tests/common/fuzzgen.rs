@@ -889,8 +889,13 @@ impl Runner {
             self.malformed,
             self.findings.len()
         ));
-        if std::env::var_os("REDISAI_FUZZ_VERBOSE").is_some() {
-            let mut texts: Vec<_> = self.error_texts.iter().collect();
+        if let Ok(only) = std::env::var("REDISAI_FUZZ_VERBOSE") {
+            // `1`: every command; a command name: only its errors.
+            let mut texts: Vec<_> = self
+                .error_texts
+                .iter()
+                .filter(|(t, _)| only == "1" || t.starts_with(&format!("{only} ")))
+                .collect();
             texts.sort_by(|a, b| b.1.cmp(a.1));
             for (t, n) in texts.iter().take(25) {
                 say(&format!("FUZZ {} errors: {n:>7} {t}", self.name));

@@ -124,9 +124,79 @@ fn combine(r: &mut Rng, a: &mut Cmd) {
     }
 }
 
-/// An FT.HYBRID line, mostly in the order clients send it.
+/// A well-formed FT.HYBRID for one of the fixture indexes, as redis-py's
+/// `hybrid_search()` and redisvl's `HybridQuery` send it (most of these
+/// run to the end).
+fn clean_hybrid(r: &mut Rng) -> Cmd {
+    let (ix, text, field, param) = [
+        ("idx", "(~@t:(hello | world))", "@v", "$B"),
+        ("hidx", "@t:hello", "@v", "$B"),
+        ("h16", "@tag:{a | b}", "@v16", "$H"),
+        ("miss", "(~@title:(hello))", "@vec", "$B"),
+    ][r.below(4) as usize];
+    let mut a: Cmd = common::args(&["FT.HYBRID", ix, "SEARCH"]);
+    a.push(if r.below(3) == 0 {
+        b"*".to_vec()
+    } else {
+        text.into()
+    });
+    if r.below(3) == 0 {
+        a.extend(common::args(&["SCORER", "BM25STD"]));
+    }
+    if r.below(3) == 0 {
+        a.extend(common::args(&["YIELD_SCORE_AS", "ts"]));
+    }
+    a.extend(common::args(&["VSIM", field, param]));
+    match r.below(3) {
+        0 => {
+            a.extend(common::args(&["KNN", "2", "K"]));
+            a.push(number(r, &["1", "5", "10", "60"], 1_000));
+        }
+        1 => {
+            a.extend(common::args(&["RANGE", "2", "RADIUS"]));
+            a.push(number(r, &["0.5", "1", "4"], 1_000));
+        }
+        _ => {}
+    }
+    if r.below(3) == 0 {
+        a.extend(common::args(&[
+            "FILTER",
+            r.pick(&["@tag:{a}", "@n:[0 30]", "*"]),
+        ]));
+    }
+    match r.below(3) {
+        0 => a.extend(common::args(&["COMBINE", "RRF", "2", "CONSTANT", "60"])),
+        1 => a.extend(common::args(&[
+            "COMBINE", "LINEAR", "6", "ALPHA", "0.3", "BETA", "0.7", "WINDOW", "20",
+        ])),
+        _ => {}
+    }
+    match r.below(3) {
+        0 => a.extend(common::args(&["LOAD", "2", "@__key", "@__score"])),
+        1 => a.extend(common::args(&["LOAD", "*"])),
+        _ => {}
+    }
+    if r.below(2) == 0 {
+        a.extend(common::args(&["LIMIT", "0", r.pick(&["1", "5", "10"])]));
+    }
+    a.extend(common::args(&["PARAMS", "4", "B"]));
+    a.push(f32_blob(r, DIM));
+    a.push(b"H".to_vec());
+    a.push(f16_blob(r, DIM));
+    a
+}
+
+/// An FT.HYBRID line, mostly in the order clients send it: a well-formed
+/// one, or one with hostile numbers, counts, fields and clauses.
 pub fn hybrid_cmd(r: &mut Rng) -> Cmd {
-    let ix = r.pick(&["idx", "hidx", "h16", "miss", "fz0", "none"]);
+    if r.below(5) < 2 {
+        return clean_hybrid(r);
+    }
+    let ix = if r.below(10) == 0 {
+        r.pick(&["fz0", "none", "doc:1"])
+    } else {
+        r.pick(&["idx", "hidx", "h16", "miss"])
+    };
     let mut a: Cmd = common::args(&["FT.HYBRID", ix]);
     search_half(r, &mut a);
     vsim_half(r, &mut a);
@@ -253,30 +323,35 @@ pub fn write_cmd(r: &mut Rng) -> Cmd {
             r.pick(&["n", "t", "v"]).into(),
             number(r, &["1.5", "-3", "1e308"], 4),
         ],
-        _ => vec![b"SET".to_vec(), key, r.pick(&["x", "", "1"]).into()],
+        // A string where a hash is expected, now and then.
+        _ if r.below(4) == 0 => vec![b"SET".to_vec(), key, r.pick(&["x", "", "1"]).into()],
+        _ => vec![b"HGETALL".to_vec(), key],
     }
 }
 
-/// The fixture documents again (the writes delete, expire and damage them).
+/// The fixture documents again (the writes delete, expire and damage them,
+/// or make them strings).
 pub fn refill(seed: u64) -> Vec<Cmd> {
     let mut r = Rng(seed | 1);
-    (0..DOCS)
-        .map(|i| {
-            let mut a: Cmd = common::args(&[
-                "HSET",
-                &format!("doc:{i}"),
-                "t",
-                r.pick(TEXTS),
-                "tag",
-                r.pick(TAGS),
-                "n",
-                &r.below(60).to_string(),
-            ]);
-            a.extend([b"v".to_vec(), f32_blob(&mut r, DIM)]);
-            a.extend([b"v16".to_vec(), f16_blob(&mut r, DIM)]);
-            a
-        })
-        .collect()
+    let mut del = common::args(&["DEL"]);
+    del.extend((0..DOCS + 20).map(|i| format!("doc:{i}").into_bytes()));
+    let mut v = vec![del];
+    for i in 0..DOCS {
+        let mut a: Cmd = common::args(&[
+            "HSET",
+            &format!("doc:{i}"),
+            "t",
+            r.pick(TEXTS),
+            "tag",
+            r.pick(TAGS),
+            "n",
+            &r.below(60).to_string(),
+        ]);
+        a.extend([b"v".to_vec(), f32_blob(&mut r, DIM)]);
+        a.extend([b"v16".to_vec(), f16_blob(&mut r, DIM)]);
+        v.push(a);
+    }
+    v
 }
 
 /// Replies of FT.HYBRID and of the writes.
@@ -296,6 +371,8 @@ pub fn check(cmd: &[Vec<u8>], reply: &Reply) -> Result<(), String> {
         ) => *n >= 0,
         (b"HMSET" | b"RENAME" | b"SET", r) => r.is_ok(),
         (b"HINCRBYFLOAT", Reply::Bulk(_)) => true,
+        (b"HGETALL", Reply::Array(a)) => a.len() % 2 == 0,
+        (b"HGETALL", Reply::Map(_)) => true,
         _ => false,
     };
     if ok {

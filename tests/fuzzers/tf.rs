@@ -150,6 +150,12 @@ pub fn store(r: &mut Rng, blobs: &[Vec<u8>]) -> Cmd {
                 }
             }
         }
+    } else if tflite {
+        // TFLITE takes no names: a quarter of its stores try them.
+        if r.below(4) == 0 {
+            names(r, &mut a, "INPUTS");
+            names(r, &mut a, "OUTPUTS");
+        }
     } else if r.below(8) != 0 {
         names(r, &mut a, "INPUTS");
         if r.below(8) != 0 {
