@@ -453,7 +453,7 @@ fn allkeys_lru_evicts_vector_sets_filled_past_the_limit() {
     ));
     assert!(evicted > 0, "no set was evicted");
     assert_eq!(live + evicted, 16);
-    assert!(live as i64 * one <= budget * 12 / 10);
+    assert!(live * one <= budget * 12 / 10);
     // The oldest went first.
     assert_eq!(c.cmd(&["EXISTS", "s0"]).expect("reply"), Reply::Int(0));
     assert_eq!(c.cmd(&["EXISTS", "s15"]).expect("reply"), Reply::Int(1));
