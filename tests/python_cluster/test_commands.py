@@ -6,7 +6,6 @@ import pathlib
 
 import numpy as np
 import pytest
-from redis.cluster import RedisCluster
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "models"
 TAGS = ["{t0}", "{t1}", "{t2}", "{t3}", "{t4}", "{t5}"]

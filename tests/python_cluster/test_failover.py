@@ -22,7 +22,7 @@ import pytest
 import redis
 
 import redisai_cluster as rac
-from conftest import LONG, ROOT, Cluster
+from clusterlib import LONG, ROOT, Cluster
 
 ROUNDS = 3 if LONG else 1
 WRITES = 3000 if LONG else 300

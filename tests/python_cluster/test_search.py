@@ -5,7 +5,6 @@ TRUTH) and with HNSW at a high EF."""
 import numpy as np
 import pytest
 import redis
-from redis.cluster import RedisCluster
 
 import redisai_cluster as rac
 from harness import Server
