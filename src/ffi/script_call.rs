@@ -38,7 +38,11 @@ pub fn current_user(ctx: &Context) -> Option<Vec<u8>> {
     if name.is_null() {
         return None;
     }
-    let s = RedisString::new(std::ptr::NonNull::new(ctx.ctx), name);
+    // `from_redis_module_string` takes over our reference; `RedisString::new`
+    // would retain it once more, and its Drop would then leave one
+    // reference behind: a leaked user name (32 bytes) per AI.SCRIPTEXECUTE,
+    // script op in a DAG, and FT.SEARCH (found by scripts/soak).
+    let s = RedisString::from_redis_module_string(ctx.ctx, name);
     Some(s.as_slice().to_vec())
 }
 
