@@ -323,14 +323,14 @@ fn rdb_survives_kill_9() {
                     snapshots += 1;
                 }
                 std::thread::sleep(Duration::from_millis(rng.below(200)));
+                compactions = s.module_int("ai_vector_compactions_started");
                 let mut last = done.1;
                 if rng.below(2) == 0 {
                     // Kill during a BGSAVE: the snapshot on disk stays the last
                     // completed one (or this one, if it finished first).
                     last = bgsave(s, clock).1;
-                    std::thread::sleep(Duration::from_millis(rng.below(5)));
+                    std::thread::sleep(Duration::from_micros(rng.below(3_000)));
                 }
-                compactions = s.module_int("ai_vector_compactions_started");
                 let at = tick(clock);
                 children = s.kill9();
                 if env_num("REDISAI_CRASH_SELFTEST", 0) == 2 {
