@@ -22,6 +22,7 @@ mod dag;
 mod ft;
 mod models;
 mod soak;
+mod soak_load;
 mod soak_report;
 mod vectors;
 mod vstall;
