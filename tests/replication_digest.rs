@@ -90,7 +90,11 @@ fn hset_doc(c: &mut Conn, key: &str, tag: &str, n: usize, v: &[f32]) {
 }
 
 fn ft_create(c: &mut Conn, idx: &str) {
-    let schema = "tag TAG n NUMERIC vec VECTOR HNSW 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC L2";
+    // A replica's HNSW graph may differ in detail from the primary's (node
+    // levels are drawn anew after a load), so the searches use an EF above
+    // the document count: their answers are then exact on both servers.
+    let vec = "vec VECTOR HNSW 8 TYPE FLOAT32 DIM 4 DISTANCE_METRIC L2 EF_RUNTIME 100";
+    let schema = format!("tag TAG n NUMERIC {vec}");
     w(
         c,
         &format!("FT.CREATE {idx} ON HASH PREFIX 1 doc: SCHEMA {schema}"),
@@ -298,10 +302,10 @@ fn queries(c: &mut Conn) -> Vec<(String, Reply)> {
             }
         }
         for (key, extra) in [
-            ("vs", "COUNT 8 WITHSCORES"),
-            ("vs", "COUNT 8 WITHSCORES FILTER .n>10&&.even"),
-            ("vs", "COUNT 5 WITHATTRIBS FILTER .n>=100"),
-            ("vs8", "COUNT 8 WITHSCORES"),
+            ("vs", "COUNT 8 EF 100 WITHSCORES"),
+            ("vs", "COUNT 8 EF 100 WITHSCORES FILTER .n>10&&.even"),
+            ("vs", "COUNT 5 EF 100 WITHATTRIBS FILTER .n>=100"),
+            ("vs8", "COUNT 8 EF 100 WITHSCORES"),
         ] {
             let r = vsim(c, key, q, &extra.split(' ').collect::<Vec<_>>());
             assert!(!r.is_error(), "{key} {extra}: {r:?}");
