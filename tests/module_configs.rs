@@ -338,3 +338,94 @@ fn config_rewrite_round_trips() {
     assert_eq!(ai_config_get(&mut c, "MODEL_CHUNK_SIZE").int(), 4096);
     assert_eq!(s.module_int("ai_threads_per_queue"), 2);
 }
+
+/// redis.conf.example's `ai.*` section lists every setting with its
+/// default (or, for the three whose default 0 means "unset" and lies below
+/// their minimum, an example value): its lines, uncommented, are accepted
+/// and applied.
+#[test]
+fn redis_conf_example_shows_every_setting_with_its_default() {
+    const UNSET_BY_DEFAULT: &[&str] = &[
+        "ai.intra_op_parallelism",
+        "ai.inter_op_parallelism",
+        "ai.backend_memory_limit",
+    ];
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/redis.conf.example"))
+            .expect("redis.conf.example");
+    let shown: BTreeMap<&str, &str> = example
+        .lines()
+        .filter_map(|l| l.strip_prefix("# "))
+        .filter(|l| l.starts_with("ai."))
+        .filter_map(|l| l.split_once(' '))
+        .collect();
+    let mut want: Vec<&str> = DEFAULTS.iter().map(|(k, _)| *k).collect();
+    want.push("ai.backendspath");
+    want.sort();
+    assert_eq!(shown.keys().copied().collect::<Vec<_>>(), want);
+    for (name, value) in DEFAULTS {
+        if !UNSET_BY_DEFAULT.contains(name) {
+            assert_eq!(shown[*name].trim_matches('"'), *value, "{name}");
+        }
+    }
+    // The module's directory stands in for `<module dir>/backends`.
+    let lines: Vec<String> = shown
+        .iter()
+        .filter(|(k, _)| **k != "ai.backendspath")
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let s = Server::from_conf(&conf("", &lines)).expect("server");
+    let mut c = s.conn();
+    let all = config_get(&mut c, "ai.*");
+    for (name, value) in &shown {
+        if *name != "ai.backendspath" {
+            assert_eq!(all[*name], value.trim_matches('"'), "{name}");
+        }
+    }
+    assert_eq!(all["ai.backendspath"], default_backends_path());
+}
+
+/// `MODULE LOADEX … CONFIG … ARGS …` follows the same precedence.
+#[test]
+fn module_loadex_configs_win_over_its_args() {
+    let s = Server::from_conf("# the module is loaded by MODULE LOADEX\n").expect("server");
+    let mut c = s.conn();
+    let module = module_path().to_string_lossy().into_owned();
+    let r = c
+        .cmd(&[
+            "MODULE",
+            "LOADEX",
+            &module,
+            "CONFIG",
+            "ai.model_execution_timeout",
+            "2500",
+            "ARGS",
+            "MODEL_EXECUTION_TIMEOUT",
+            "3000",
+            "THREADS_PER_QUEUE",
+            "2",
+        ])
+        .expect("reply");
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(one(&mut c, "ai.model_execution_timeout"), "2500");
+    assert_eq!(one(&mut c, "ai.threads_per_queue"), "2");
+    assert_eq!(s.module_int("ai_model_execution_timeout"), 2500);
+    // On a fresh server, a bad CONFIG value fails the load and leaves no
+    // module behind.
+    let fresh = Server::from_conf("# no module\n").expect("server");
+    let mut c = fresh.conn();
+    let r = c
+        .cmd(&[
+            "MODULE",
+            "LOADEX",
+            &module,
+            "CONFIG",
+            "ai.threads_per_queue",
+            "0",
+        ])
+        .expect("reply");
+    assert!(r.is_error(), "{r:?}");
+    let r = c.cmd(&["MODULE", "LIST"]).expect("reply");
+    assert!(r.array().is_empty(), "{r:?}");
+}

@@ -123,3 +123,63 @@ fn onnx_argument_names_a_runtime_library_only() {
         assert_eq!(cfg.onnx_library, None);
     }
 }
+
+/// Each `ai.*` numeric config has its module argument's bounds, and reads
+/// and writes the field the argument sets.
+#[test]
+fn module_configs_have_the_arguments_bounds() {
+    use super::settings::{Kind, SETTINGS};
+    let mut numbers = 0;
+    for s in SETTINGS {
+        let Kind::Number { min, get, set, .. } = s.kind else {
+            continue;
+        };
+        numbers += 1;
+        let key = s.name.to_ascii_uppercase();
+        let lowest = min.to_string();
+        let (cfg, _) = apply(&[&key, &lowest]).unwrap_or_else(|e| panic!("{key} {min}: {e}"));
+        assert_eq!(get(&cfg), min, "{key}");
+        let below = (min - 1).to_string();
+        assert!(apply(&[&key, &below]).is_err(), "{key} {below} accepted");
+        let mut by_config = Config::new();
+        set(&mut by_config, min);
+        assert_eq!(by_config, cfg, "{key}: the config and the argument differ");
+    }
+    assert_eq!(numbers, 7);
+}
+
+#[test]
+fn module_config_library_paths() {
+    use super::settings::{Kind, SETTINGS};
+    let lib = |name: &str| {
+        SETTINGS
+            .iter()
+            .find(|s| s.name == name)
+            .and_then(|s| match s.kind {
+                Kind::Text { get, set } => Some((get, set)),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no text setting {name}"))
+    };
+    let (get_path, set_path) = lib("backendspath");
+    let (get_onnx, set_onnx) = lib("onnx");
+    let mut cfg = Config::new();
+    set_path(&mut cfg, "/opt/b/").expect("path");
+    assert_eq!(get_path(&cfg), "/opt/b/");
+    if BackendKind::Onnx.compiled_in() {
+        set_onnx(&mut cfg, "lib/libonnxruntime.so.1").expect("relative");
+        assert_eq!(get_onnx(&cfg), "/opt/b/lib/libonnxruntime.so.1");
+        assert_eq!(
+            cfg.onnx_library.as_deref(),
+            Some("/opt/b/lib/libonnxruntime.so.1")
+        );
+        let e = set_onnx(&mut cfg, "redisai_onnxruntime/redisai_onnxruntime.so")
+            .expect_err("a wrapper path");
+        assert!(e.reply_text().contains("libonnxruntime.so*"), "{e}");
+        assert_eq!(get_onnx(&cfg), "/opt/b/lib/libonnxruntime.so.1");
+    }
+    set_onnx(&mut cfg, "").expect("empty");
+    assert_eq!(cfg.onnx_library, None);
+    let (_, set_tf) = lib("tf");
+    assert!(set_tf(&mut cfg, "/opt/libonnxruntime.so.1").is_err());
+}
