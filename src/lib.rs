@@ -176,7 +176,7 @@ fn command_table() -> Vec<CommandDef> {
             keys: Keys::One { index: 1, access: Access::Read },
             summary: "Returns a vector set's parameters and counts", since: "0.2.0"),
         command_def!("AI.VSETATTR", commands::vector::vsetattr,
-            flags: "write fast", arity: 4,
+            flags: "write deny-oom fast", arity: 4,
             keys: Keys::One { index: 1, access: Access::Modify },
             summary: "Sets or removes an element's JSON attributes", since: "0.2.0"),
         command_def!("AI.VGETATTR", commands::vector::vgetattr,

@@ -492,3 +492,24 @@ fn accounting_survives_debug_reload() {
     );
     assert!((u2 - u1).abs() * 100 <= (u1 - u0) * 10);
 }
+
+/// Regression: AI.VSETATTR was flagged `write fast` without `deny-oom`, so
+/// it stored attributes of any size over `maxmemory` under `noeviction`.
+#[test]
+fn vsetattr_is_refused_with_oom_over_maxmemory() {
+    let s = Server::start();
+    let mut c = s.conn();
+    assert_eq!(vadd(&mut c, "s", "a", &[1.0, 0.0], &[]), Reply::Int(1));
+    ok(&mut c, &["CONFIG", "SET", "maxmemory", "1"]);
+    let big = format!("{{\"x\":\"{}\"}}", "y".repeat(1 << 20));
+    assert_eq!(err(&mut c, &["AI.VSETATTR", "s", "a", &big]), OOM);
+    assert_eq!(
+        c.cmd(&["AI.VGETATTR", "s", "a"]).expect("reply"),
+        Reply::Nil
+    );
+    ok(&mut c, &["CONFIG", "SET", "maxmemory", "0"]);
+    assert_eq!(
+        c.cmd(&["AI.VSETATTR", "s", "a", &big]).expect("reply"),
+        Reply::Int(1)
+    );
+}
