@@ -12,8 +12,9 @@
 //! - 1: a signed number, zigzag LEB128;
 //! - 2: a string, its length in LEB128 (cut to what is left), then bytes;
 //! - 3: a checksum placeholder: the `vecset_codec::checksum` of the strings
-//!   that start two items later (the `len sum chunks chunk…` layout of the
-//!   vector-set graph and the FT vector payloads), so that mutated graphs
+//!   that start two items later, as many as the next item says (the `len
+//!   sum chunks chunk…` layout of the vector-set graph and the FT vector
+//!   payloads), so that mutated graphs
 //!   reach `usearch` and the payload loaders instead of stopping at the
 //!   checksum. A client that forges a RESTORE payload computes it too.
 //!
@@ -87,10 +88,21 @@ enum Raw {
     Checksum,
 }
 
-/// The checksum of the strings that start at `from`, concatenated.
+/// The checksum of the strings that start at `from`, concatenated: as
+/// many as the number before them says (the chunk count), or as many as
+/// there are.
 fn chunks_checksum(items: &[Item], from: usize) -> u64 {
+    let n = match from.checked_sub(1).and_then(|i| items.get(i)) {
+        Some(Item::Unsigned(n)) => *n,
+        Some(Item::Signed(n)) => *n as u64,
+        _ => 0,
+    };
     let mut buf = Vec::new();
-    for it in items.iter().skip(from) {
+    for it in items
+        .iter()
+        .skip(from)
+        .take(usize::try_from(n).unwrap_or(usize::MAX))
+    {
         match it {
             Item::Bytes(b) => buf.extend_from_slice(b),
             _ => break,
