@@ -195,33 +195,29 @@ impl Server {
     /// Like [`Server::with`], but a server that does not come up is an `Err`
     /// carrying its log (module load failures are tested this way).
     pub fn try_with(module_args: &[&str], extra: &[&str]) -> Result<Server, String> {
-        let s = Server {
-            child: None,
-            port: free_port(),
-            dir: temp_dir(),
-            module_args: module_args.iter().map(|s| s.to_string()).collect(),
-            extra: extra.iter().map(|s| s.to_string()).collect(),
-            conf: None,
-        };
-        s.start_on_free_port()
+        Server::unstarted(module_args, extra).start_on_free_port()
     }
 
     /// A server started as `redis-server <dir>/redis.conf`, the file holding
     /// `text` (which must load the module: `loadmodule {module_path()} …`).
     /// The file stays, so CONFIG REWRITE and [`Server::restart`] use it.
     pub fn from_conf(text: &str) -> Result<Server, String> {
-        let dir = temp_dir();
-        let conf = dir.join("redis.conf");
+        let mut s = Server::unstarted(&[], &[]);
+        let conf = s.dir.join("redis.conf");
         std::fs::write(&conf, text).map_err(|e| format!("write {}: {e}", conf.display()))?;
-        let s = Server {
+        s.conf = Some(conf);
+        s.start_on_free_port()
+    }
+
+    fn unstarted(module_args: &[&str], extra: &[&str]) -> Server {
+        Server {
             child: None,
             port: free_port(),
-            dir,
-            module_args: Vec::new(),
-            extra: Vec::new(),
-            conf: Some(conf),
-        };
-        s.start_on_free_port()
+            dir: temp_dir(),
+            module_args: module_args.iter().map(|s| s.to_string()).collect(),
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+            conf: None,
+        }
     }
 
     fn start_on_free_port(self) -> Result<Server, String> {
