@@ -220,7 +220,12 @@ fn noeviction_refuses_ai_writes_with_oom_and_keeps_reads() {
     let mut c = s.conn();
     // Data to read back later, stored before the limit.
     set_floats(&mut c, "t", &[1.0, 2.0, 3.0, 4.0]);
-    assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());
+    // The backend-free build (scripts/test runs both) has no model to read
+    // back; Redis refuses the OOM writes below before the module sees them.
+    let torch = common::has_feature("torch");
+    if torch {
+        assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());
+    }
     ft_create(&mut c, "idx", "d:");
     let few = random_vectors(10, DIM, 13);
     hset_all(&mut c, "d:", &few);
@@ -349,10 +354,12 @@ fn noeviction_refuses_ai_writes_with_oom_and_keeps_reads() {
     assert_eq!(num_docs(&mut c, "idx"), 10);
     let r = c.cmd(&["AI.TENSORGET", "t", "VALUES"]).expect("reply");
     assert_eq!(r.array().len(), 4);
-    assert!(!c
-        .cmd(&["AI.MODELGET", "m", "META"])
-        .expect("reply")
-        .is_error());
+    if torch {
+        assert!(!c
+            .cmd(&["AI.MODELGET", "m", "META"])
+            .expect("reply")
+            .is_error());
+    }
     let q = blob(&vectors[0]);
     let r = c
         .cmd(&[b"AI.VSIM".as_slice(), b"s", b"FP32", &q, b"COUNT", b"3"])
@@ -386,7 +393,12 @@ fn allkeys_lru_eviction_of_ai_keys_frees_their_memory() {
     let mut a = common::args(&["AI.TENSORSET", "t", "FLOAT", "1024", "1024", "BLOB"]);
     a.push(blob(&big));
     assert!(c.cmd(&a).expect("reply").is_ok());
-    assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());
+    if common::has_feature("torch") {
+        assert!(store_model(&mut c, "m", "TORCH", "pt-minimal.pt", &[]).is_ok());
+    } else {
+        // The backend-free build: a second tensor stands in for the model.
+        set_floats(&mut c, "m", &[1.0; 4096]);
+    }
     vadd_all(&mut c, "s", &random_vectors(n_vectors() / 2, DIM, 15), &[]);
     let keys = ["t", "m", "s"];
     let usage: Vec<i64> = keys.iter().map(|k| memory_usage(&mut c, k)).collect();
@@ -452,7 +464,13 @@ fn allkeys_lru_evicts_vector_sets_filled_past_the_limit() {
         mib(peak + budget - limit)
     ));
     assert!(evicted > 0, "no set was evicted");
-    assert_eq!(live + evicted, 16);
+    // Every set is live or was evicted. A set that approximated LRU evicts
+    // while it is still being filled comes back with the next AI.VADD, so
+    // it counts on both sides (17 seen once).
+    assert!(
+        live + evicted >= 16,
+        "{live} live + {evicted} evicted < 16 sets"
+    );
     assert!(live * one <= budget * 12 / 10);
     // The oldest went first.
     assert_eq!(c.cmd(&["EXISTS", "s0"]).expect("reply"), Reply::Int(0));
