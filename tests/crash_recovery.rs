@@ -260,15 +260,51 @@ fn aof_survives_kill_9() {
                     let _ = s.conn().cmd(&["BGREWRITEAOF"]);
                     std::thread::sleep(Duration::from_millis(rng.below(40)));
                 }
-                let at = tick(clock);
                 children = s.kill9();
-                (at, at)
+                // The AOF must hold every write whose reply was read, even
+                // one read after this point (the reply was sent before the
+                // kill), so t0 is infinite. And any write sent before the
+                // server was dead may be in it: t1 is taken once kill9 has
+                // reaped the server. A tick taken before kill9 would miss
+                // the writes sent, applied and even acknowledged while
+                // kill9 reads /proc and signals: those were reported lost.
+                (u64::MAX, tick(clock))
             });
         t.killed_children += children as u64;
         restart(&mut s, &mut t);
         state = verify(&s, &state, &writers, (t0, t1), &mut t);
     }
     report("crash_recovery aof", seed, &t, started);
+}
+
+/// The ticks `aof_survives_kill_9` checks with: a write sent after the
+/// tick that preceded kill9 can still reach the server, be applied and be
+/// acknowledged before SIGKILL lands; `expected` must allow it, and must
+/// require every acknowledged write whenever its reply was read.
+#[test]
+fn aof_kill_ticks_allow_writes_landing_before_the_kill() {
+    use workload::Op;
+    let t = |v: f32| Val::Tensor(vec![v]);
+    let op = |sent, acked, v| Op {
+        sent,
+        acked,
+        effects: vec![("t:0:0".to_string(), t(v))],
+    };
+    // Tick 10: before kill9; tick 20: kill9 returned (t1).
+    let acked = [
+        op(1, Some(2), 1.0),
+        op(11, Some(12), 2.0), // sent and acknowledged during kill9
+        op(13, Some(25), 3.0), // its reply read after kill9 returned
+    ];
+    let alts = expected(&workload::State::new(), &[&acked], u64::MAX, 20);
+    assert_eq!(alts["t:0:0"], vec![t(3.0)]);
+    let unacked = [
+        op(1, Some(2), 1.0),
+        op(11, None, 2.0), // sent during kill9: may have landed
+        op(26, None, 4.0), // sent to a dead server: must not be there
+    ];
+    let alts = expected(&workload::State::new(), &[&unacked], u64::MAX, 20);
+    assert_eq!(alts["t:0:0"], vec![t(1.0), t(2.0)]);
 }
 
 /// An INFO persistence field, as a number.

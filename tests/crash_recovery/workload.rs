@@ -4,9 +4,11 @@
 //! should hold is the effect of the writer's last write to it. Every write
 //! is logged with two ticks of a shared logical clock: one taken before it
 //! was sent, one after its reply arrived (none if the server died first).
-//! A snapshot taken between ticks `t0` and `t1` (an AOF at a kill: t0 = t1)
-//! must hold every write acknowledged before `t0`; a write sent before `t1`
-//! and not acknowledged before `t0` may or may not be in it. All values are
+//! A snapshot taken between ticks `t0` and `t1` must hold every write
+//! acknowledged before `t0`; a write sent before `t1` and not acknowledged
+//! before `t0` may or may not be in it. An AOF at a kill: `t0` = u64::MAX
+//! (every acknowledged write) and `t1` the tick after the server was
+//! reaped (a write sent before it may have landed before SIGKILL did). All values are
 //! multiples of 1/8, so model outputs are exact and compared exactly.
 
 use std::collections::BTreeMap;
