@@ -621,6 +621,8 @@ pub struct Runner {
     error_texts: HashMap<String, u64>,
     /// Findings by signature: (first example, how many times).
     findings: Vec<(String, String, u64)>,
+    /// The server's stderr lines already looked at by `scan_logs`.
+    stderr_seen: std::collections::HashSet<String>,
     crashes: u64,
     /// Replies that were not well-formed RESP (each also a finding).
     pub malformed: u64,
@@ -654,6 +656,7 @@ impl Runner {
             per_command: HashMap::new(),
             error_texts: HashMap::new(),
             findings: Vec::new(),
+            stderr_seen: Default::default(),
             crashes: 0,
             malformed: 0,
             started: Instant::now(),
@@ -844,11 +847,26 @@ impl Runner {
                 self.finding(format!("log {msg}"), format!("server log: {}", line.trim()));
             }
         }
+        // A Rust panic or stack overflow on stderr is a finding. TensorFlow
+        // and LiteRT also log there (absl's `W0000 00:00:…` lines, LiteRT's
+        // `ERROR: …`), among them the errors they detect and return, which
+        // the client gets as an error reply (`ERROR: tflite/util.cc
+        // BytesRequired number of bytes overflowed.` for a fuzzed shape):
+        // those are shown, not counted.
         let stderr = self.server.stderr_log();
-        if stderr.contains("panicked") || stderr.contains("overflow") {
-            let text = stderr.lines().take(5).collect::<Vec<_>>().join(" | ");
-            if !self.findings.iter().any(|f| f.1.contains(&text)) {
-                self.finding(format!("stderr {text}"), format!("server stderr: {text}"));
+        for line in stderr.lines() {
+            let bad = line.contains("panicked") || line.contains("overflow");
+            if !bad || self.stderr_seen.contains(line) {
+                continue;
+            }
+            self.stderr_seen.insert(line.to_string());
+            if is_backend_log_line(line) && !line.contains("panicked") {
+                say(&format!(
+                    "FUZZ {} backend log (not a finding): {line}",
+                    self.name
+                ));
+            } else if !self.findings.iter().any(|f| f.1.contains(line)) {
+                self.finding(format!("stderr {line}"), format!("server stderr: {line}"));
             }
         }
     }
@@ -978,4 +996,24 @@ fn crash_excerpt(s: &Server) -> String {
         lines.push("(nothing in the log: killed, or a hang past the reply timeout)".into());
     }
     lines.join("\n")
+}
+
+/// Whether a stderr line is a log line of a backend runtime: absl/glog
+/// (TensorFlow, LiteRT: a severity letter, `MMDD`, a space, `hh:mm:ss`) or
+/// TFLite's error reporter (`ERROR: `, `WARNING: `, `INFO: `). Rust's own
+/// messages (`thread '…' panicked`, `fatal runtime error: …`) are neither.
+fn is_backend_log_line(line: &str) -> bool {
+    if ["ERROR: ", "WARNING: ", "INFO: "]
+        .iter()
+        .any(|p| line.starts_with(p))
+    {
+        return true;
+    }
+    let b = line.as_bytes();
+    b.len() > 13
+        && matches!(b[0], b'I' | b'W' | b'E' | b'F')
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && b[5] == b' '
+        && b[6..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b':'
 }
